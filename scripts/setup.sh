@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what tstack needs on a Debian 12 (or newer) machine, then the npm dependencies.
+# Run as root. Idempotent: packages already present are not reinstalled.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  runc                        # the OCI runtime that runs containers
+  containernetworking-plugins # CNI bridge, host-local, portmap, firewall, loopback
+  nftables iptables iproute2  # rules behind portmap/firewall; ip netns, veths
+  tini                        # the tiny init for `init: true`
+  attr                        # setfattr: xattrs and overlay opaque markers when unpacking layers
+  busybox-static              # the base of the offline test images
+  docker-registry             # a real OCI registry on 127.0.0.1 for tests and the example
+  skopeo                      # pushes the offline-built fixture images; the pull benchmark's peer
+  ca-certificates git
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Debian's docker-registry package starts a registry on :5000 where an init system runs;
+# tstack's tests start their own on 127.0.0.1 instead.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi

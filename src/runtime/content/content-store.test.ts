@@ -1,0 +1,85 @@
+import { describe, it, expect, beforeEach, afterEach } from "vitest";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createContentStore, type ContentStore } from "./content-store.ts";
+import { sha256Digest } from "./digest.ts";
+
+async function* chunks(parts: readonly string[], delayMs = 0): AsyncIterable<Uint8Array> {
+  for (const p of parts) {
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+    yield Buffer.from(p);
+  }
+}
+
+describe("content store", () => {
+  let root: string;
+  let store: ContentStore;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), "tstack-cs-"));
+    store = await createContentStore(root);
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it("stores a verified blob under its digest", async () => {
+    const d = sha256Digest("hello world");
+    const info = await store.ingest(d, () => chunks(["hello ", "world"]), { size: 11 });
+    expect(info).toEqual({ digest: d, size: 11 });
+    expect((await store.readBytes(d)).toString()).toBe("hello world");
+    expect(await store.list()).toEqual([{ digest: d, size: 11 }]);
+  });
+
+  it("rejects a digest mismatch and leaves nothing visible", async () => {
+    const d = sha256Digest("expected");
+    await expect(store.ingest(d, () => chunks(["something else"]))).rejects.toThrow(/digest mismatch/);
+    expect(await store.has(d)).toBe(false);
+    expect(await readdir(join(root, "ingest"))).toEqual([]);
+  });
+
+  it("rejects a short read and an oversized body", async () => {
+    const d = sha256Digest("abcdef");
+    await expect(store.ingest(d, () => chunks(["abc"]), { size: 6 })).rejects.toThrow(/short read/);
+    await expect(store.ingest(d, () => chunks(["abcdefgh"]), { size: 6 })).rejects.toThrow(/more than/);
+    expect(await store.has(d)).toBe(false);
+    expect(await readdir(join(root, "ingest"))).toEqual([]);
+  });
+
+  it("a source that fails mid-stream leaves nothing behind", async () => {
+    const d = sha256Digest("abcdef");
+    async function* broken(): AsyncIterable<Uint8Array> {
+      yield Buffer.from("abc");
+      throw new Error("connection reset");
+    }
+    await expect(store.ingest(d, () => broken(), { size: 6 })).rejects.toThrow(/connection reset/);
+    expect(await store.has(d)).toBe(false);
+    expect(await readdir(join(root, "ingest"))).toEqual([]);
+  });
+
+  it("concurrent ingests of one digest download once", async () => {
+    const d = sha256Digest("shared");
+    let opens = 0;
+    const open = () => {
+      opens++;
+      return chunks(["sha", "red"], 5);
+    };
+    const [a, b] = await Promise.all([store.ingest(d, open), store.ingest(d, open)]);
+    expect(a).toEqual(b);
+    expect(opens).toBe(1);
+    // Present already: no download at all.
+    await store.ingest(d, open);
+    expect(opens).toBe(1);
+  });
+
+  it("writeBytes computes the digest and refuses a wrong expected one", async () => {
+    const info = await store.writeBytes(Buffer.from("{}"));
+    expect(info.digest).toBe(sha256Digest("{}"));
+    await expect(store.writeBytes(Buffer.from("x"), sha256Digest("y"))).rejects.toThrow(/mismatch/);
+  });
+
+  it("cleanIngests removes what a crashed writer left", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(join(root, "ingest", "deadbeef.partial"), "half");
+    await store.cleanIngests();
+    expect(await readdir(join(root, "ingest"))).toEqual([]);
+  });
+});

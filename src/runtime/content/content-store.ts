@@ -1,0 +1,172 @@
+import { createReadStream } from "node:fs";
+import { mkdir, open, readFile, readdir, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+import type { Readable } from "node:stream";
+import { dataLoss, notFound } from "../../common/errors.ts";
+import { syncDir } from "../../common/atomic-write.ts";
+import { digestHex, parseDigest, sha256Digest, type Digest } from "./digest.ts";
+
+export interface IngestProgress {
+  readonly digest: Digest;
+  readonly current: number;
+  readonly total: number | undefined;
+}
+
+export interface IngestOptions {
+  readonly size?: number;
+  readonly onProgress?: (p: IngestProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface BlobInfo {
+  readonly digest: Digest;
+  readonly size: number;
+}
+
+/**
+ * Content-addressed blob store: blobs/sha256/<hex>. A blob is visible only once it has
+ * been fully written, hashed, checked against its expected digest and size, and fsynced;
+ * anything less stays in ingest/ and is removed. Concurrent ingests of the same digest
+ * in this process share one write (the second caller waits for the first).
+ */
+export interface ContentStore {
+  readonly root: string;
+  has(digest: Digest): Promise<boolean>;
+  info(digest: Digest): Promise<BlobInfo>;
+  path(digest: Digest): string;
+  open(digest: Digest): Readable;
+  readBytes(digest: Digest): Promise<Buffer>;
+  /** Streams `source` into the store; `open` is called only when the blob is absent. */
+  ingest(digest: Digest, open: () => Promise<AsyncIterable<Uint8Array>> | AsyncIterable<Uint8Array>, opts?: IngestOptions): Promise<BlobInfo>;
+  writeBytes(bytes: Uint8Array, expected?: Digest): Promise<BlobInfo>;
+  delete(digest: Digest): Promise<void>;
+  list(): Promise<readonly BlobInfo[]>;
+  /** Removes temp files a crashed writer left behind. */
+  cleanIngests(): Promise<void>;
+}
+
+export async function createContentStore(root: string): Promise<ContentStore> {
+  const blobDir = join(root, "blobs", "sha256");
+  const ingestDir = join(root, "ingest");
+  await mkdir(blobDir, { recursive: true });
+  await mkdir(ingestDir, { recursive: true });
+  const inflight = new Map<Digest, Promise<BlobInfo>>();
+
+  const path = (d: Digest) => join(blobDir, digestHex(d));
+
+  async function info(d: Digest): Promise<BlobInfo> {
+    try {
+      const st = await stat(path(d));
+      return { digest: d, size: st.size };
+    } catch (err) {
+      throw notFound(`blob ${d} not found in content store`, err);
+    }
+  }
+
+  async function has(d: Digest): Promise<boolean> {
+    return stat(path(d)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async function writeVerified(
+    d: Digest,
+    source: AsyncIterable<Uint8Array>,
+    opts: IngestOptions,
+  ): Promise<BlobInfo> {
+    const tmp = join(ingestDir, `${digestHex(d)}.${randomBytes(6).toString("hex")}`);
+    const fh = await open(tmp, "w", 0o644);
+    const hash = createHash("sha256");
+    let size = 0;
+    let closed = false;
+    try {
+      for await (const chunk of source) {
+        opts.signal?.throwIfAborted();
+        hash.update(chunk);
+        size += chunk.byteLength;
+        if (opts.size !== undefined && size > opts.size) {
+          throw dataLoss(`blob ${d}: received more than the expected ${opts.size} bytes`);
+        }
+        await fh.write(chunk);
+        opts.onProgress?.({ digest: d, current: size, total: opts.size });
+      }
+      if (opts.size !== undefined && size !== opts.size) {
+        throw dataLoss(`blob ${d}: short read, got ${size} of ${opts.size} bytes`);
+      }
+      const actual = `sha256:${hash.digest("hex")}`;
+      if (actual !== d) throw dataLoss(`blob digest mismatch: expected ${d}, got ${actual}`);
+      await fh.sync();
+      await fh.close();
+      closed = true;
+      await rename(tmp, path(d));
+      await syncDir(blobDir);
+      return { digest: d, size };
+    } finally {
+      if (!closed) await fh.close().catch(() => undefined);
+      await rm(tmp, { force: true });
+    }
+  }
+
+  async function ingest(
+    d: Digest,
+    openSource: () => Promise<AsyncIterable<Uint8Array>> | AsyncIterable<Uint8Array>,
+    opts: IngestOptions = {},
+  ): Promise<BlobInfo> {
+    parseDigest(d);
+    const running = inflight.get(d);
+    if (running) return running;
+    const p = (async () => {
+      if (await has(d)) {
+        const i = await info(d);
+        if (opts.size === undefined || i.size === opts.size) return i;
+        // A blob of the wrong size under its digest cannot be: the file was damaged.
+        await rm(path(d), { force: true });
+      }
+      return writeVerified(d, await openSource(), opts);
+    })();
+    inflight.set(d, p);
+    try {
+      return await p;
+    } finally {
+      inflight.delete(d);
+    }
+  }
+
+  return {
+    root,
+    has,
+    info,
+    path,
+    open: (d) => createReadStream(path(d)),
+    async readBytes(d) {
+      try {
+        return await readFile(path(d));
+      } catch (err) {
+        throw notFound(`blob ${d} not found in content store`, err);
+      }
+    },
+    ingest,
+    async writeBytes(bytes, expected) {
+      const d = expected ?? sha256Digest(bytes);
+      return ingest(d, () => [bytes], { size: bytes.byteLength });
+    },
+    async delete(d) {
+      await rm(path(d), { force: true });
+    },
+    async list() {
+      const names = await readdir(blobDir);
+      const out: BlobInfo[] = [];
+      for (const n of names) {
+        if (!/^[a-f0-9]{64}$/.test(n)) continue;
+        const st = await stat(join(blobDir, n)).catch(() => undefined);
+        if (st) out.push({ digest: `sha256:${n}`, size: st.size });
+      }
+      return out;
+    },
+    async cleanIngests() {
+      for (const n of await readdir(ingestDir)) await rm(join(ingestDir, n), { force: true, recursive: true });
+    },
+  };
+}

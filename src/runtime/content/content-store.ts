@@ -19,6 +19,8 @@ export interface IngestOptions {
   readonly signal?: AbortSignal;
 }
 
+export type BlobSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
 export interface BlobInfo {
   readonly digest: Digest;
   readonly size: number;
@@ -38,7 +40,7 @@ export interface ContentStore {
   open(digest: Digest): Readable;
   readBytes(digest: Digest): Promise<Buffer>;
   /** Streams `source` into the store; `open` is called only when the blob is absent. */
-  ingest(digest: Digest, open: () => Promise<AsyncIterable<Uint8Array>> | AsyncIterable<Uint8Array>, opts?: IngestOptions): Promise<BlobInfo>;
+  ingest(digest: Digest, open: () => Promise<BlobSource> | BlobSource, opts?: IngestOptions): Promise<BlobInfo>;
   writeBytes(bytes: Uint8Array, expected?: Digest): Promise<BlobInfo>;
   delete(digest: Digest): Promise<void>;
   list(): Promise<readonly BlobInfo[]>;
@@ -73,7 +75,7 @@ export async function createContentStore(root: string): Promise<ContentStore> {
 
   async function writeVerified(
     d: Digest,
-    source: AsyncIterable<Uint8Array>,
+    source: BlobSource,
     opts: IngestOptions,
   ): Promise<BlobInfo> {
     const tmp = join(ingestDir, `${digestHex(d)}.${randomBytes(6).toString("hex")}`);
@@ -111,7 +113,7 @@ export async function createContentStore(root: string): Promise<ContentStore> {
 
   async function ingest(
     d: Digest,
-    openSource: () => Promise<AsyncIterable<Uint8Array>> | AsyncIterable<Uint8Array>,
+    openSource: () => Promise<BlobSource> | BlobSource,
     opts: IngestOptions = {},
   ): Promise<BlobInfo> {
     parseDigest(d);

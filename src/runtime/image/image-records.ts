@@ -3,16 +3,11 @@ import { join } from "node:path";
 import { writeJsonAtomic } from "../../common/atomic-write.ts";
 import { Mutex } from "../../common/mutex.ts";
 import type { Digest } from "../content/digest.ts";
-
-export interface Descriptor {
-  readonly mediaType: string;
-  readonly digest: Digest;
-  readonly size: number;
-}
+import type { Descriptor } from "../registry/index.ts";
 
 /** What a name points to. The image ID is the config digest, as in Docker. */
 export interface ImageRecord {
-  /** Fully qualified: `docker.io/library/busybox:latest` or `repo@sha256:…`. */
+  /** Canonical: `docker.io/library/busybox:latest`, or `repo@sha256:…` for a pull by digest. */
   readonly name: string;
   /** The descriptor the registry served for the name: an index or a manifest. */
   readonly target: Descriptor;
@@ -36,11 +31,11 @@ export interface ImageRecords {
   get(name: string): ImageRecord | undefined;
   all(): readonly ImageRecord[];
   byConfig(config: Digest): readonly ImageRecord[];
-  update(fn: (records: Map<string, ImageRecord>) => void): Promise<void>;
+  update<T>(fn: (records: Map<string, ImageRecord>) => T): Promise<T>;
 }
 
-export async function openImageRecords(root: string): Promise<ImageRecords> {
-  const file = join(root, "images.json");
+export async function openImageRecords(dir: string): Promise<ImageRecords> {
+  const file = join(dir, "images.json");
   const mutex = new Mutex();
   let current = new Map<string, ImageRecord>();
   try {
@@ -56,10 +51,11 @@ export async function openImageRecords(root: string): Promise<ImageRecords> {
     update: (fn) =>
       mutex.run(async () => {
         const next = new Map(current);
-        fn(next);
+        const result = fn(next);
         const out: RecordsFile = { version: 1, records: Object.fromEntries([...next].sort(([a], [b]) => a.localeCompare(b))) };
         await writeJsonAtomic(file, out);
         current = next;
+        return result;
       }),
   };
 }

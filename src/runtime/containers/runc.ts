@@ -1,0 +1,82 @@
+import { execa } from "execa";
+import { TstackError } from "../../common/errors.ts";
+
+// The OCI runtime's command line (runc; crun takes the same commands). Creation is the
+// shim's job (it must be the container's parent); everything else goes through here.
+
+export interface RuntimeState {
+  readonly id: string;
+  readonly pid: number;
+  readonly status: "creating" | "created" | "running" | "paused" | "stopped";
+  readonly bundle: string;
+}
+
+export interface OciRuntime {
+  readonly binary: string;
+  readonly root: string;
+  start(id: string): Promise<void>;
+  kill(id: string, signal: string | number, all?: boolean): Promise<void>;
+  delete(id: string, force?: boolean): Promise<void>;
+  state(id: string): Promise<RuntimeState | undefined>;
+  list(): Promise<readonly RuntimeState[]>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  ps(id: string): Promise<readonly number[]>;
+}
+
+export type RunFn = (file: string, args: readonly string[]) => Promise<{ stdout: string; stderr: string; exitCode: number }>;
+
+export const execaRun: RunFn = async (file, args) => {
+  const r = await execa(file, args, { reject: false, stdin: "ignore" });
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? 1 };
+};
+
+// runc prints `time="…" level=error msg="…"`; keep just the message.
+export function runtimeMessage(stderr: string): string {
+  const lines = stderr.trim().split("\n").filter(Boolean);
+  const msgs = lines.map((l) => /msg="((?:[^"\\]|\\.)*)"/.exec(l)?.[1]?.replace(/\\"/g, '"') ?? l);
+  return msgs.join("; ") || "unknown error";
+}
+
+export function createOciRuntime(opts: { binary?: string; root: string; run?: RunFn }): OciRuntime {
+  const binary = opts.binary ?? "runc";
+  const run = opts.run ?? execaRun;
+  const call = async (args: readonly string[], what: string) => {
+    const r = await run(binary, ["--root", opts.root, ...args]);
+    if (r.exitCode !== 0) {
+      const msg = runtimeMessage(r.stderr);
+      const kind = /does not exist|not exist|container not found/i.test(msg)
+        ? "NotFound"
+        : /not running|is paused|is not paused|stopped/i.test(msg)
+          ? "FailedPrecondition"
+          : "Internal";
+      throw new TstackError(kind, `${binary} ${what}: ${msg}`);
+    }
+    return r.stdout;
+  };
+  return {
+    binary,
+    root: opts.root,
+    start: async (id) => void (await call(["start", id], "start")),
+    kill: async (id, signal, all) => void (await call(["kill", ...(all ? ["--all"] : []), id, String(signal)], "kill")),
+    delete: async (id, force) => void (await call(["delete", ...(force ? ["--force"] : []), id], "delete")),
+    async state(id) {
+      try {
+        return JSON.parse(await call(["state", id], "state")) as RuntimeState;
+      } catch (err) {
+        if (err instanceof TstackError && err.kind === "NotFound") return undefined;
+        throw err;
+      }
+    },
+    async list() {
+      const out = await call(["list", "--format", "json"], "list");
+      return (JSON.parse(out || "null") as RuntimeState[] | null) ?? [];
+    },
+    pause: async (id) => void (await call(["pause", id], "pause")),
+    resume: async (id) => void (await call(["resume", id], "resume")),
+    async ps(id) {
+      const out = await call(["ps", "--format", "json", id], "ps");
+      return (JSON.parse(out || "null") as number[] | null) ?? [];
+    },
+  };
+}

@@ -1,0 +1,10 @@
+export { normalize } from "./normalize-project.ts";
+export type { NormalizeOptions } from "./normalize-project.ts";
+export { configHash } from "./config-hash.ts";
+export { canonicalJson } from "./canonical-json.ts";
+export { activeServices } from "./profiles.ts";
+export type { ProfileSelection } from "./profiles.ts";
+export { parsePortShort, parsePortLong } from "./ports.ts";
+export { parseVolumeShort } from "./service-volumes.ts";
+export { toBool, toBytes, toDurationNs, toInt, toNumber } from "./scalars.ts";
+export type * from "./types.ts";

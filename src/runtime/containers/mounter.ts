@@ -1,0 +1,42 @@
+import { readFile } from "node:fs/promises";
+import { execa } from "execa";
+import { TstackError } from "../../common/errors.ts";
+
+/** A mount to perform, as the snapshotter describes it (containerd's mount.Mount). */
+export interface MountDescription {
+  readonly type: string;
+  readonly source: string;
+  readonly options: readonly string[];
+  /** Relative lowerdir paths (to fit overlay's one-page option limit) are relative to this. */
+  readonly cwd?: string;
+}
+
+export interface Mounter {
+  mount(m: MountDescription, target: string): Promise<void>;
+  /** Lazy-detaches if busy; a target that is not mounted is fine. */
+  unmount(target: string): Promise<void>;
+  isMounted(target: string): Promise<boolean>;
+}
+
+// Node has no mount(2); util-linux's mount does the syscall. A few ms per call.
+export function createMounter(): Mounter {
+  return {
+    async mount(m, target) {
+      const args = ["-t", m.type, ...(m.options.length ? ["-o", m.options.join(",")] : []), m.source, target];
+      const r = await execa("mount", args, { reject: false, ...(m.cwd ? { cwd: m.cwd } : {}) });
+      if (r.exitCode !== 0) throw new TstackError("Internal", `mounting ${m.type} at ${target}: ${r.stderr.trim()}`);
+    },
+    async unmount(target) {
+      const r = await execa("umount", [target], { reject: false });
+      if (r.exitCode === 0 || /not mounted|no mount point|not found/i.test(r.stderr)) return;
+      const lazy = await execa("umount", ["--lazy", target], { reject: false });
+      if (lazy.exitCode !== 0 && !/not mounted/i.test(lazy.stderr)) {
+        throw new TstackError("Internal", `unmounting ${target}: ${r.stderr.trim()}`);
+      }
+    },
+    async isMounted(target) {
+      const mounts = await readFile("/proc/self/mountinfo", "utf8");
+      return mounts.split("\n").some((l) => l.split(" ")[4] === target);
+    },
+  };
+}

@@ -22,6 +22,8 @@ export interface OciRuntime {
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
   ps(id: string): Promise<readonly number[]>;
+  /** Runs a process (config in `processFile`) in the container to completion: healthcheck probes. */
+  run(id: string, processFile: string, timeoutMs: number): Promise<{ exitCode: number; output: string; timedOut: boolean }>;
 }
 
 export type RunFn = (file: string, args: readonly string[]) => Promise<{ stdout: string; stderr: string; exitCode: number }>;
@@ -74,6 +76,18 @@ export function createOciRuntime(opts: { binary?: string; root: string; run?: Ru
     },
     pause: async (id) => void (await call(["pause", id], "pause")),
     resume: async (id) => void (await call(["resume", id], "resume")),
+    async run(id, processFile, timeoutMs) {
+      // Probes have their own runner: they need a timeout and both output streams.
+      const r = await execa(binary, ["--root", opts.root, "exec", "--process", processFile, id], {
+        reject: false,
+        stdin: "ignore",
+        all: true,
+        timeout: timeoutMs,
+        killSignal: "SIGKILL",
+        maxBuffer: 1024 * 1024,
+      });
+      return { exitCode: r.exitCode ?? -1, output: (r.all ?? "").slice(0, 4096), timedOut: r.timedOut };
+    },
     async ps(id) {
       const out = await call(["ps", "--format", "json", id], "ps");
       return (JSON.parse(out || "null") as number[] | null) ?? [];

@@ -21,7 +21,7 @@ export type {
 export type { ImageConfig, ImageHealthcheck } from "./image-config.ts";
 export type * from "./oci-types.ts";
 export { OCI_VERSION } from "./oci-types.ts";
-export { serializeSpec } from "./serialize.ts";
+export { serializeSpec, serializeJson } from "./serialize.ts";
 export { resolveUser, parsePasswd, parseGroup } from "./user.ts";
 export type { ResolveUserInput, ResolvedUser, PasswdEntry, GroupEntry } from "./user.ts";
 export { resolveProcessArgs } from "./process-args.ts";

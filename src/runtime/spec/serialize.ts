@@ -4,7 +4,12 @@ import type { OciSpec } from "./oci-types.ts";
 // config.json needs exact uint64 rlimits such as 18446744073709551615. This writer
 // emits bigints as bare integers and refuses non-finite numbers instead of corrupting them.
 export function serializeSpec(spec: OciSpec): string {
-  return `${writeValue(spec, "", "$")}\n`;
+  return serializeJson(spec);
+}
+
+/** The same writer for any document holding bigints (an exec's process.json). */
+export function serializeJson(value: unknown): string {
+  return `${writeValue(value, "", "$")}\n`;
 }
 
 function writeValue(value: unknown, indent: string, where: string): string {

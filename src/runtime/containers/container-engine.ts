@@ -1,0 +1,681 @@
+import { mkdir, rm, writeFile, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { conflict, failedPrecondition, notFound, TstackError } from "../../common/errors.ts";
+import { readCgroupStats, type CgroupStats } from "../cgroups/cgroup-stats.ts";
+import type { CgroupFs, CgroupLayout } from "../cgroups/cgroup-layout.ts";
+import type { EnginePaths } from "../engine-paths.ts";
+import type { EngineEvent, EventBus } from "../events/event-bus.ts";
+import type { ImageService } from "../image/image-service.ts";
+import { readLogs, type LogEntry, type ReadLogsOptions } from "../logs/log-reader.ts";
+import { buildSpec, parseSignal, renderHostnameFile, renderHostsFile, serializeSpec } from "../spec/index.ts";
+import type { HostFacts, ImageHealthcheck, ContainerCreateOptions, OciSpec } from "../spec/index.ts";
+import type { VolumeStore } from "../volumes/volume-store.ts";
+import {
+  initialState,
+  type ContainerConfig,
+  type ContainerNetworking,
+  type ContainerRecord,
+  type ContainerState,
+  type LogConfig,
+  type MountRequest,
+} from "./container-record.ts";
+import { generateName, normalizeContainerName } from "./container-names.ts";
+import type { ContainerStore } from "./container-store.ts";
+import { HealthMonitor } from "./health-monitor.ts";
+import type { Mounter, MountDescription } from "./mounter.ts";
+import type { AttachHandle, NetworkPort, ShimPort } from "./ports.ts";
+import { nextRestartDelay, shouldRestart, type RestartPolicy } from "./restart-policy.ts";
+import { mkdirInRootfs, readRootfsFile } from "./rootfs-path.ts";
+import type { OciRuntime } from "./runc.ts";
+import { startFailureExitCode } from "./start-failure.ts";
+import { UndoStack } from "./undo-stack.ts";
+import { resolveMounts } from "./volume-mounts.ts";
+import { ExecManager, type ExecRequest, type ExecInfo } from "./exec-manager.ts";
+
+export interface CreateContainerRequest {
+  readonly name?: string;
+  readonly image: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly options?: Omit<ContainerCreateOptions, "mounts" | "init" | "network">;
+  readonly init?: boolean;
+  readonly mounts?: readonly MountRequest[];
+  readonly networking?: Partial<ContainerNetworking>;
+  readonly restartPolicy?: RestartPolicy;
+  readonly healthcheck?: ImageHealthcheck;
+  readonly log?: LogConfig;
+  readonly stopTimeoutSeconds?: number;
+  readonly autoRemove?: boolean;
+}
+
+export interface StopResult {
+  /** The container ignored its stop signal for the whole grace period and was killed. */
+  readonly escalated: boolean;
+  readonly alreadyStopped: boolean;
+}
+
+export type WaitCondition = "not-running" | "next-exit" | "removed";
+
+export interface ContainerEngineDeps {
+  readonly paths: EnginePaths;
+  readonly store: ContainerStore;
+  readonly images: ImageService;
+  readonly rootfsMount: (chainIds: readonly string[], upper: string, work: string) => MountDescription;
+  readonly volumes: VolumeStore;
+  readonly network: NetworkPort;
+  readonly runtime: OciRuntime;
+  readonly shim: ShimPort;
+  readonly mounter: Mounter;
+  readonly events: EventBus;
+  readonly host: HostFacts;
+  readonly cgroups: { readonly layout: CgroupLayout; readonly fs: CgroupFs };
+  /** Host path of the tiny init for `init: true` (Debian's tini). */
+  readonly initBinary?: string;
+  readonly now: () => Date;
+  readonly randomId: () => string;
+  readonly random: () => number;
+  readonly log: (level: "debug" | "info" | "warn" | "error", msg: string) => void;
+}
+
+const DEFAULT_STOP_TIMEOUT_S = 10;
+
+/**
+ * Containers on runc: create, start, stop, kill, restart, pause, remove, wait, rename,
+ * logs, stats, exec, attach; restart policies and healthchecks. A per-container lock
+ * serialises lifecycle changes; exits are noticed through the shims' exit files, so they
+ * are handled the same way whether the engine saw the container start or adopted it.
+ */
+export class ContainerEngine {
+  private readonly restartTimers = new Map<string, NodeJS.Timeout>();
+  private readonly restartDelays = new Map<string, number>();
+  private readonly health: HealthMonitor;
+  readonly execs: ExecManager;
+
+  constructor(private readonly d: ContainerEngineDeps) {
+    this.health = new HealthMonitor({
+      runtime: d.runtime,
+      bundleOf: (id) => d.paths.container(id).bundle,
+      now: d.now,
+      onResult: (id, update) => this.recordHealth(id, update),
+    });
+    this.execs = new ExecManager({
+      paths: d.paths,
+      shim: d.shim,
+      store: d.store,
+      events: d.events,
+      randomId: d.randomId,
+      now: d.now,
+    });
+  }
+
+  list(): readonly ContainerRecord[] {
+    return this.d.store.list();
+  }
+
+  get(idOrName: string): ContainerRecord {
+    return this.d.store.get(idOrName);
+  }
+
+  private cgroupsPath(id: string): string {
+    return `/tstack-${id}`;
+  }
+
+  private emit(rec: ContainerRecord, action: string, extra: Record<string, string> = {}): EngineEvent {
+    return this.d.events.emit({
+      type: "container",
+      action,
+      id: rec.id,
+      attributes: { ...rec.config.labels, name: rec.name, image: rec.config.image, ...extra },
+    });
+  }
+
+  async create(req: CreateContainerRequest): Promise<ContainerRecord> {
+    const image = await this.d.images.find(req.image);
+    if (!image) throw notFound(`No such image: ${req.image}`);
+    const id = this.d.randomId();
+    const name = req.name
+      ? normalizeContainerName(req.name)
+      : generateName(this.d.random, (n) => this.d.store.nameTaken(n));
+    const mounts: MountRequest[] = [];
+    const anonymous: string[] = [];
+    for (const m of req.mounts ?? []) {
+      if (m.type === "volume" && !m.name) {
+        const { volume } = await this.d.volumes.create({ anonymous: true });
+        anonymous.push(volume.name);
+        mounts.push({ ...m, name: volume.name });
+      } else mounts.push(m);
+    }
+    // The image's VOLUMEs not covered by a mount get anonymous volumes, as in Docker.
+    for (const target of Object.keys(image.config.config?.Volumes ?? {})) {
+      if (mounts.some((m) => m.target === target)) continue;
+      const { volume } = await this.d.volumes.create({ anonymous: true });
+      anonymous.push(volume.name);
+      mounts.push({ type: "volume", name: volume.name, target });
+    }
+    const networking: ContainerNetworking = {
+      mode: req.networking?.mode ?? { kind: "bridge" },
+      networks: req.networking?.networks ?? {},
+      portBindings: req.networking?.portBindings ?? [],
+      exposedPorts: req.networking?.exposedPorts ?? [],
+      ...(req.networking?.dns ? { dns: req.networking.dns } : {}),
+      ...(req.networking?.dnsSearch ? { dnsSearch: req.networking.dnsSearch } : {}),
+      ...(req.networking?.dnsOptions ? { dnsOptions: req.networking.dnsOptions } : {}),
+      ...(req.networking?.links ? { links: req.networking.links } : {}),
+      ...(req.networking?.publishAllPorts ? { publishAllPorts: true } : {}),
+    };
+    const config: ContainerConfig = {
+      image: req.image,
+      imageId: image.id,
+      labels: req.labels ?? {},
+      options: req.options ?? {},
+      init: req.init ?? false,
+      mounts,
+      networking,
+      restartPolicy: req.restartPolicy ?? { name: "no" },
+      ...(req.healthcheck ? { healthcheck: req.healthcheck } : {}),
+      log: req.log ?? {},
+      ...(req.stopTimeoutSeconds !== undefined ? { stopTimeoutSeconds: req.stopTimeoutSeconds } : {}),
+      autoRemove: req.autoRemove ?? false,
+    };
+    if (config.init && !this.d.initBinary) throw failedPrecondition("init: true needs tini (apt-get install tini)");
+    const rec: ContainerRecord = {
+      id,
+      name,
+      createdAt: this.d.now().toISOString(),
+      config,
+      state: initialState(),
+      anonymousVolumes: anonymous,
+    };
+    const p = this.d.paths.container(id);
+    try {
+      await this.d.store.add(rec);
+      await mkdir(p.upper, { recursive: true });
+      await mkdir(p.work, { recursive: true });
+    } catch (err) {
+      await this.d.store.delete(id).catch(() => undefined);
+      for (const v of anonymous) await this.d.volumes.remove(v, { inUse: false, force: true }).catch(() => undefined);
+      throw err;
+    }
+    this.emit(rec, "create");
+    return rec;
+  }
+
+  async start(idOrName: string): Promise<{ alreadyRunning: boolean }> {
+    const rec0 = this.get(idOrName);
+    return this.d.store.locked(rec0.id, async () => {
+      const rec = this.get(rec0.id);
+      if (rec.state.status === "running" || rec.state.status === "paused") return { alreadyRunning: true };
+      this.cancelRestart(rec.id);
+      const started = await this.doStart({ ...rec, state: { ...rec.state, explicitlyStopped: false } });
+      this.emit(started, "start");
+      return { alreadyRunning: false };
+    });
+  }
+
+  // Must be called holding the container's lock.
+  private async doStart(rec: ContainerRecord): Promise<ContainerRecord> {
+    const p = this.d.paths.container(rec.id);
+    const undo = new UndoStack();
+    try {
+      const image = await this.d.images.get(rec.config.imageId);
+      const chain = await this.d.images.ensureSnapshots(image.id);
+      await mkdir(p.rootfs, { recursive: true });
+      await this.d.mounter.mount(this.d.rootfsMount(chain, p.upper, p.work), p.rootfs);
+      undo.push("unmount rootfs", () => this.d.mounter.unmount(p.rootfs));
+      const { mounts } = await resolveMounts(rec.config.mounts, { volumes: this.d.volumes, rootfs: p.rootfs, labels: rec.config.labels });
+      const net = await this.d.network.setUp(rec, {
+        netnsOf: (key) => this.d.store.find(key)?.state.netnsPath,
+      });
+      undo.push("network", () => this.d.network.tearDown({ ...rec, state: { ...rec.state, netnsPath: net.netnsPath ?? "", endpoints: net.endpoints, ports: net.ports } }));
+      const hostname = rec.config.options.hostname || rec.id.slice(0, 12);
+      const hosts = renderHostsFile({
+        hostname,
+        ...(rec.config.options.domainname ? { domainname: rec.config.options.domainname } : {}),
+        addresses: net.endpoints.map((e) => e.ip),
+        ...(rec.config.options.extraHosts ? { extraHosts: rec.config.options.extraHosts } : {}),
+      });
+      const extra = net.hostsEntries.map((h) => `${h.ip}\t${h.names.join(" ")}`).join("\n");
+      await writeFile(p.hosts, extra ? `${hosts}${extra}\n` : hosts);
+      await writeFile(p.resolvConf, net.resolvConf);
+      await writeFile(p.hostname, renderHostnameFile(hostname));
+      const rootfsFiles = {
+        passwd: await readRootfsFile(p.rootfs, "/etc/passwd"),
+        group: await readRootfsFile(p.rootfs, "/etc/group"),
+      };
+      const built = buildSpec({
+        containerId: rec.id,
+        image: image.config.config ?? {},
+        options: {
+          ...rec.config.options,
+          mounts,
+          network: net.network,
+          ...(rec.config.init && this.d.initBinary ? { init: this.d.initBinary } : {}),
+        },
+        rootfsFiles: {
+          ...(rootfsFiles.passwd !== undefined ? { passwd: rootfsFiles.passwd } : {}),
+          ...(rootfsFiles.group !== undefined ? { group: rootfsFiles.group } : {}),
+        },
+        host: this.d.host,
+        rootfsPath: p.rootfs,
+        files: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
+        cgroupsPath: this.cgroupsPath(rec.id),
+      });
+      for (const w of built.warnings) this.d.log("warn", `container ${rec.name}: ${w}`);
+      for (const dir of built.mkdirs) await mkdirInRootfs(p.rootfs, dir);
+      await writeFile(join(p.bundle, "config.json"), serializeSpec(built.spec));
+      await rm(p.exitFile, { force: true });
+      await mkdir(this.d.paths.exits, { recursive: true });
+      await mkdir(p.shimState, { recursive: true });
+      const tty = rec.config.options.tty ?? false;
+      const { pid, shimPid } = await this.d.shim.create({
+        id: rec.id,
+        bundle: p.bundle,
+        stateDir: p.shimState,
+        exitFile: p.exitFile,
+        logPath: p.log,
+        ...(rec.config.log.maxSize ? { logMaxSize: rec.config.log.maxSize } : {}),
+        ...(rec.config.log.maxFiles ? { logMaxFiles: rec.config.log.maxFiles } : {}),
+        tty,
+        stdin: rec.config.options.openStdin ?? false,
+      });
+      undo.push("runtime container", () => this.d.runtime.delete(rec.id, true));
+      await this.d.runtime.start(rec.id);
+      const health = this.healthConfig(rec, image.config.config?.Healthcheck);
+      const state: ContainerState = {
+        ...rec.state,
+        status: "running",
+        pid,
+        shimPid,
+        startedAt: this.d.now().toISOString(),
+        exitCode: 0,
+        oomKilled: false,
+        error: "",
+        ...(net.netnsPath ? { netnsPath: net.netnsPath } : {}),
+        endpoints: net.endpoints,
+        ports: net.ports,
+        rootfsMounted: true,
+        ...(health ? { health: { status: "starting", failingStreak: 0, log: [] } } : {}),
+      };
+      const saved = await this.d.store.save({ ...rec, state });
+      if (health) this.health.start(saved.id, health);
+      return saved;
+    } catch (err) {
+      const problems = await undo.unwind();
+      for (const pr of problems) this.d.log("error", `container ${rec.name}: cleaning up a failed start: ${pr}`);
+      const message = err instanceof Error ? err.message : String(err);
+      await this.d.store
+        .save({ ...rec, state: { ...rec.state, status: rec.state.status === "restarting" ? "exited" : rec.state.status, error: message, exitCode: startFailureExitCode(message), rootfsMounted: false, pid: 0 } })
+        .catch(() => undefined);
+      throw err instanceof TstackError ? err : new TstackError("Internal", `starting container ${rec.name}: ${message}`, { cause: err });
+    }
+  }
+
+  private healthConfig(rec: ContainerRecord, image?: ImageHealthcheck) {
+    return HealthMonitor.config(image, rec.config.healthcheck);
+  }
+
+  private async recordHealth(id: string, update: (s: ContainerState) => ContainerState | undefined): Promise<void> {
+    await this.d.store.locked(id, async () => {
+      const rec = this.d.store.find(id);
+      if (!rec || rec.state.status !== "running") return;
+      const next = update(rec.state);
+      if (!next) return;
+      const saved = await this.d.store.save({ ...rec, state: next });
+      if (next.health && next.health.status !== rec.state.health?.status) {
+        this.emit(saved, `health_status: ${next.health.status}`);
+      }
+    });
+  }
+
+  /** Sends the stop signal, waits the grace period, then SIGKILL. */
+  async stop(idOrName: string, timeoutSeconds?: number): Promise<StopResult> {
+    const rec = this.get(idOrName);
+    this.cancelRestart(rec.id);
+    const wasRunning = await this.d.store.locked(rec.id, async () => {
+      const cur = this.get(rec.id);
+      await this.d.store.save({ ...cur, state: { ...cur.state, explicitlyStopped: true } });
+      if (cur.state.status === "restarting") {
+        await this.d.store.save({ ...cur, state: { ...cur.state, status: "exited", explicitlyStopped: true } });
+        return false;
+      }
+      return cur.state.status === "running" || cur.state.status === "paused";
+    });
+    if (!wasRunning) return { escalated: false, alreadyStopped: true };
+    const timeout = timeoutSeconds ?? rec.config.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_S;
+    const signal = parseSignal(rec.config.options.stopSignal ?? (await this.imageStopSignal(rec)) ?? "SIGTERM");
+    const exited = this.waitExit(rec.id);
+    await this.signal(rec, signal.name);
+    if (timeout >= 0) {
+      const done = await Promise.race([exited.then(() => true), delay(timeout * 1000).then(() => false)]);
+      if (done) return { escalated: false, alreadyStopped: false };
+    }
+    await this.signal(rec, "SIGKILL");
+    await exited;
+    return { escalated: timeout >= 0, alreadyStopped: false };
+  }
+
+  private async imageStopSignal(rec: ContainerRecord): Promise<string | undefined> {
+    return (await this.d.images.find(rec.config.imageId))?.config.config?.StopSignal;
+  }
+
+  private async signal(rec: ContainerRecord, sig: string): Promise<void> {
+    this.emit(rec, "kill", { signal: sig.replace(/^SIG/, "") });
+    try {
+      await this.d.runtime.kill(rec.id, sig, sig === "SIGKILL");
+      const cur = this.get(rec.id);
+      // A frozen container cannot act on the signal: thaw it.
+      if (cur.state.status === "paused") await this.d.runtime.resume(rec.id);
+    } catch (err) {
+      if (err instanceof TstackError && (err.kind === "NotFound" || err.kind === "FailedPrecondition")) return;
+      throw err;
+    }
+  }
+
+  async kill(idOrName: string, sig = "SIGKILL"): Promise<void> {
+    const rec = this.get(idOrName);
+    if (rec.state.status !== "running" && rec.state.status !== "paused") {
+      throw conflict(`Container ${rec.id} is not running`);
+    }
+    const s = parseSignal(sig);
+    if (s.number === 9 || s.number === 15) {
+      await this.d.store.update(rec.id, (r) => ({ ...r, state: { ...r.state, explicitlyStopped: true } }));
+      this.cancelRestart(rec.id);
+    }
+    await this.signal(rec, s.name);
+  }
+
+  async restart(idOrName: string, timeoutSeconds?: number): Promise<void> {
+    await this.stop(idOrName, timeoutSeconds);
+    await this.start(idOrName);
+  }
+
+  async pause(idOrName: string): Promise<void> {
+    const rec = this.get(idOrName);
+    await this.d.store.locked(rec.id, async () => {
+      const cur = this.get(rec.id);
+      if (cur.state.status !== "running") throw conflict(`Container ${cur.id} is not running`);
+      await this.d.runtime.pause(cur.id);
+      this.emit(await this.d.store.save({ ...cur, state: { ...cur.state, status: "paused" } }), "pause");
+    });
+  }
+
+  async unpause(idOrName: string): Promise<void> {
+    const rec = this.get(idOrName);
+    await this.d.store.locked(rec.id, async () => {
+      const cur = this.get(rec.id);
+      if (cur.state.status !== "paused") throw conflict(`Container ${cur.id} is not paused`);
+      await this.d.runtime.resume(cur.id);
+      this.emit(await this.d.store.save({ ...cur, state: { ...cur.state, status: "running" } }), "unpause");
+    });
+  }
+
+  async rename(idOrName: string, newName: string): Promise<void> {
+    const name = normalizeContainerName(newName);
+    const rec = this.get(idOrName);
+    if (this.d.store.nameTaken(name)) throw conflict(`the container name "/${name}" is already in use`);
+    const saved = await this.d.store.update(rec.id, (r) => ({ ...r, name }));
+    this.emit(saved, "rename", { oldName: `/${rec.name}` });
+  }
+
+  async remove(idOrName: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const rec = this.get(idOrName);
+    if (rec.state.status === "running" || rec.state.status === "paused" || rec.state.status === "restarting") {
+      if (!opts.force) {
+        throw conflict(
+          `You cannot remove a ${rec.state.status} container ${rec.id}. Stop the container before attempting removal or force remove`,
+        );
+      }
+      await this.stop(rec.id, 0);
+    }
+    this.cancelRestart(rec.id);
+    await this.d.store.locked(rec.id, async () => {
+      const cur = this.d.store.find(rec.id);
+      if (!cur) return;
+      await this.d.store.save({ ...cur, state: { ...cur.state, status: "removing" } });
+      const p = this.d.paths.container(cur.id);
+      await this.d.runtime.delete(cur.id, true).catch(() => undefined);
+      await this.d.mounter.unmount(p.rootfs);
+      await this.d.network.tearDown(cur);
+      await rm(p.bundle, { recursive: true, force: true });
+      await rm(p.exitFile, { force: true });
+      await this.d.store.delete(cur.id);
+      if (opts.volumes) {
+        for (const v of cur.anonymousVolumes) {
+          await this.d.volumes.remove(v, { force: true, inUse: this.volumeInUse(v) }).catch((err) =>
+            this.d.log("warn", `removing volume ${v}: ${String(err)}`),
+          );
+        }
+      }
+      this.emit(cur, "destroy");
+    });
+  }
+
+  volumeInUse(name: string): boolean {
+    return this.d.store.list().some((r) => r.config.mounts.some((m) => m.type === "volume" && m.name === name));
+  }
+
+  imageInUse(imageId: string): boolean {
+    return this.d.store.list().some((r) => r.config.imageId === imageId);
+  }
+
+  /** Resolves with the exit code once the condition holds. */
+  async wait(idOrName: string, condition: WaitCondition = "not-running", signal?: AbortSignal): Promise<{ exitCode: number; error?: string }> {
+    const rec = this.get(idOrName);
+    const sub = this.d.events.subscribe({
+      filter: (e) => e.type === "container" && e.id === rec.id && (e.action === "die" || e.action === "destroy"),
+      ...(signal ? { signal } : {}),
+    });
+    try {
+      const cur = this.d.store.find(rec.id);
+      if (condition === "not-running" && (!cur || !["running", "paused", "restarting"].includes(cur.state.status))) {
+        return { exitCode: cur?.state.exitCode ?? rec.state.exitCode };
+      }
+      if (condition === "removed" && !cur) return { exitCode: rec.state.exitCode };
+      for await (const e of sub) {
+        if (condition === "removed" && e.action !== "destroy") continue;
+        if (condition === "not-running" && e.action === "die") {
+          const now = this.d.store.find(rec.id);
+          if (now?.state.status === "restarting") continue;
+        }
+        return { exitCode: Number(e.attributes["exitCode"] ?? this.d.store.find(rec.id)?.state.exitCode ?? 0) };
+      }
+      throw new TstackError("Unavailable", "wait cancelled");
+    } finally {
+      sub.close();
+    }
+  }
+
+  private waitExit(id: string): Promise<void> {
+    return new Promise((resolve) => {
+      const off = this.d.events.on((e) => {
+        if (e.type === "container" && e.id === id && (e.action === "die" || e.action === "destroy")) {
+          off();
+          resolve();
+        }
+      });
+    });
+  }
+
+  /**
+   * The container's process exited (its shim wrote the exit file). Records the exit,
+   * releases the rootfs and network, and applies the restart policy.
+   */
+  async handleExit(id: string): Promise<void> {
+    const rec0 = this.d.store.find(id);
+    if (!rec0) return;
+    await this.d.store.locked(id, async () => {
+      const rec = this.d.store.find(id);
+      if (!rec || (rec.state.status !== "running" && rec.state.status !== "paused")) return;
+      const p = this.d.paths.container(id);
+      const exit = await this.d.shim.readExit(p.exitFile);
+      if (!exit) return; // not exited after all
+      this.health.stop(id);
+      const stats = await this.stats(id).catch(() => undefined);
+      const oomKilled = (stats?.oomKills ?? 0) > 0 && exit.exitCode === 137;
+      await this.d.runtime.delete(id, true).catch((err) => this.d.log("warn", `runc delete ${id}: ${String(err)}`));
+      await this.d.mounter.unmount(p.rootfs).catch((err) => this.d.log("warn", `unmount ${p.rootfs}: ${String(err)}`));
+      await this.d.network.tearDown(rec).catch((err) => this.d.log("warn", `network teardown ${id}: ${String(err)}`));
+      await rm(p.exitFile, { force: true });
+      const startedMs = Date.parse(rec.state.startedAt);
+      const ranFor = Date.parse(exit.exitedAt) - startedMs;
+      const restart = shouldRestart(rec.config.restartPolicy, {
+        exitCode: exit.exitCode,
+        explicitlyStopped: rec.state.explicitlyStopped,
+        restartCount: rec.state.restartCount,
+      });
+      const state: ContainerState = {
+        ...rec.state,
+        status: restart ? "restarting" : "exited",
+        pid: 0,
+        shimPid: 0,
+        exitCode: exit.exitCode,
+        finishedAt: exit.exitedAt,
+        oomKilled,
+        endpoints: [],
+        ports: [],
+        rootfsMounted: false,
+        ...(rec.state.health ? { health: { ...rec.state.health, status: "unhealthy" as const } } : {}),
+      };
+      const { netnsPath: _gone, ...rest } = state;
+      const saved = await this.d.store.save({ ...rec, state: rest });
+      if (oomKilled) this.emit(saved, "oom");
+      this.emit(saved, "die", { exitCode: String(exit.exitCode) });
+      if (restart) {
+        const prev = this.restartDelays.get(id) ?? 0;
+        const wait = nextRestartDelay(prev, Number.isFinite(ranFor) ? ranFor : 0);
+        this.restartDelays.set(id, wait);
+        this.scheduleRestart(id, wait);
+      } else if (saved.config.autoRemove) {
+        queueMicrotask(() => void this.remove(id, { volumes: true }).catch(() => undefined));
+      }
+    });
+  }
+
+  private scheduleRestart(id: string, ms: number): void {
+    this.cancelRestart(id);
+    const t = setTimeout(() => {
+      this.restartTimers.delete(id);
+      void this.d.store
+        .locked(id, async () => {
+          const rec = this.d.store.find(id);
+          if (!rec || rec.state.status !== "restarting") return;
+          const counted = { ...rec, state: { ...rec.state, restartCount: rec.state.restartCount + 1 } };
+          const started = await this.doStart(counted);
+          this.emit(started, "start");
+        })
+        .catch((err) => this.d.log("error", `restarting ${id}: ${String(err)}`));
+    }, ms);
+    t.unref();
+    this.restartTimers.set(id, t);
+  }
+
+  private cancelRestart(id: string): void {
+    const t = this.restartTimers.get(id);
+    if (t) clearTimeout(t);
+    this.restartTimers.delete(id);
+  }
+
+  /**
+   * At engine start: containers whose shims still run are adopted as they are; exits that
+   * happened while the engine was away are recorded (and restart policies applied);
+   * containers of a restart policy that were not stopped by the user come back.
+   */
+  async adopt(): Promise<void> {
+    for (const rec of this.d.store.list()) {
+      const p = this.d.paths.container(rec.id);
+      switch (rec.state.status) {
+        case "running":
+        case "paused": {
+          if (await this.d.shim.readExit(p.exitFile)) {
+            await this.handleExit(rec.id);
+          } else if (await this.d.shim.isAlive(rec.state.shimPid, rec.id)) {
+            const image = await this.d.images.find(rec.config.imageId);
+            const health = this.healthConfig(rec, image?.config.config?.Healthcheck);
+            if (health && rec.state.status === "running") this.health.start(rec.id, health);
+          } else {
+            await this.markLost(rec);
+          }
+          break;
+        }
+        case "restarting":
+          this.scheduleRestart(rec.id, 0);
+          break;
+        case "removing":
+          await this.remove(rec.id, { force: true }).catch(() => undefined);
+          break;
+        case "created":
+        case "exited":
+        case "dead":
+          if (rec.state.rootfsMounted) await this.d.mounter.unmount(p.rootfs).catch(() => undefined);
+          break;
+      }
+    }
+  }
+
+  // The shim is gone without an exit file (killed, or the machine rebooted): the
+  // container's output can no longer be captured, so it is stopped and marked.
+  private async markLost(rec: ContainerRecord): Promise<void> {
+    await this.d.store.locked(rec.id, async () => {
+      const p = this.d.paths.container(rec.id);
+      await this.d.runtime.kill(rec.id, "SIGKILL", true).catch(() => undefined);
+      await this.d.runtime.delete(rec.id, true).catch(() => undefined);
+      await this.d.mounter.unmount(p.rootfs).catch(() => undefined);
+      await this.d.network.tearDown(rec).catch(() => undefined);
+      const saved = await this.d.store.save({
+        ...rec,
+        state: { ...rec.state, status: "exited", exitCode: 137, pid: 0, shimPid: 0, finishedAt: this.d.now().toISOString(), error: "the container's monitor exited unexpectedly", rootfsMounted: false, endpoints: [], ports: [] },
+      });
+      this.emit(saved, "die", { exitCode: "137" });
+    });
+  }
+
+  logs(idOrName: string, opts: Omit<ReadLogsOptions, "isDone"> = {}): AsyncGenerator<LogEntry> {
+    const rec = this.get(idOrName);
+    const isDone = () => {
+      const cur = this.d.store.find(rec.id);
+      return !cur || !["running", "paused", "restarting"].includes(cur.state.status);
+    };
+    return readLogs(this.d.paths.container(rec.id).log, { ...opts, isDone });
+  }
+
+  async stats(idOrName: string): Promise<CgroupStats> {
+    const rec = this.get(idOrName);
+    return readCgroupStats(this.d.cgroups.fs, this.d.cgroups.layout, this.cgroupsPath(rec.id));
+  }
+
+  async top(idOrName: string): Promise<readonly number[]> {
+    const rec = this.get(idOrName);
+    if (rec.state.status !== "running" && rec.state.status !== "paused") throw conflict(`Container ${rec.id} is not running`);
+    return this.d.runtime.ps(rec.id);
+  }
+
+  async attach(idOrName: string): Promise<AttachHandle> {
+    const rec = this.get(idOrName);
+    if (rec.state.status !== "running" && rec.state.status !== "paused") throw conflict(`Container ${rec.id} is not running`);
+    return this.d.shim.attach(this.d.paths.container(rec.id).shimState);
+  }
+
+  async createExec(idOrName: string, req: ExecRequest): Promise<string> {
+    const rec = this.get(idOrName);
+    if (rec.state.status !== "running") throw conflict(`Container ${rec.id} is not running`);
+    return this.execs.create(rec, req);
+  }
+
+  inspectExec(execId: string): Promise<ExecInfo> {
+    return this.execs.inspect(execId);
+  }
+
+  /** The spec the container runs with (for exec and healthchecks: same env, user, caps). */
+  async runningSpec(id: string): Promise<OciSpec> {
+    return JSON.parse(await readFile(join(this.d.paths.container(id).bundle, "config.json"), "utf8")) as OciSpec;
+  }
+
+  async shutdown(): Promise<void> {
+    for (const id of [...this.restartTimers.keys()]) this.cancelRestart(id);
+    this.health.stopAll();
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+

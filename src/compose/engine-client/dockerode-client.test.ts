@@ -1,0 +1,171 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Dockerode from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isKind } from "../../common/errors.ts";
+import { createDockerodeClient, healthFromStatusText } from "./dockerode-client.ts";
+
+// A few Docker Engine API routes answered by a stub server on a unix socket, to check that the
+// client sends Docker's requests and reads Docker's replies (no real engine needed).
+interface Seen {
+  method: string;
+  url: string;
+  body: unknown;
+}
+const seen: Seen[] = [];
+let server: Server;
+let dir: string;
+let socketPath: string;
+
+type Handler = (req: IncomingMessage, body: unknown, res: ServerResponse) => void;
+const json = (res: ServerResponse, status: number, v: unknown) => {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(v));
+};
+const routes: [RegExp, string, Handler][] = [
+  [/^\/containers\/json/, "GET", (_q, _b, res) =>
+    json(res, 200, [
+      {
+        Id: "c1", Names: ["/demo-web-1"], Image: "nginx", ImageID: "sha256:img", Labels: { a: "b" }, State: "running",
+        Status: "Up 2 minutes (healthy)", Created: 1700000000,
+        NetworkSettings: { Networks: { demo_default: {} } }, Mounts: [{ Type: "volume", Name: "demo_data" }, { Type: "bind", Source: "/x" }],
+      },
+    ])],
+  [/^\/containers\/create/, "POST", (_q, _b, res) => json(res, 201, { Id: "new1", Warnings: [] })],
+  [/^\/containers\/taken\/start/, "POST", (_q, _b, res) => json(res, 409, { message: "container is marked for removal" })],
+  [/^\/containers\/running\/start/, "POST", (_q, _b, res) => { res.writeHead(304); res.end(); }],
+  [/^\/containers\/missing\/json/, "GET", (_q, _b, res) => json(res, 404, { message: "No such container: missing" })],
+  [/^\/containers\/c1\/json/, "GET", (_q, _b, res) =>
+    json(res, 200, {
+      Id: "c1", Name: "/demo-web-1", Image: "sha256:img",
+      State: { Status: "exited", Running: false, ExitCode: 3, Health: { Status: "unhealthy" } },
+      Config: { Labels: { x: "y" }, Healthcheck: { Test: ["CMD", "true"] } },
+      NetworkSettings: { Networks: { b: {}, a: {} } },
+    })],
+  [/^\/images\/create/, "POST", (q, _b, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    if (q.url?.includes("fromImage=bad")) {
+      res.end(`{"status":"Pulling from library/bad"}\n{"errorDetail":{"message":"manifest unknown"},"error":"manifest unknown"}\n`);
+    } else {
+      res.write(`{"status":"Pulling fs layer","id":"l1"}\n{"status":"Downloading","id":"l1","progressDetail":{"current":5,"total":10}}`);
+      res.end(`\n{"status":"Status: Downloaded newer image"}\n`);
+    }
+  }],
+  [/^\/events/, "GET", (_q, _b, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      `{"Type":"container","Action":"health_status: healthy","Actor":{"ID":"c1","Attributes":{"name":"demo-db-1"}},"timeNano":5}\n` +
+        `{"Type":"container","Action":"die","Actor":{"ID":"c1","Attributes":{"exitCode":"0"}},"timeNano":6}\n`,
+    );
+  }],
+  [/^\/volumes\/create/, "POST", (_q, b, res) => json(res, 201, { Name: (b as { Name: string }).Name, Driver: "local", Labels: { k: "v" } })],
+  [/^\/volumes\/demo_data$/, "GET", (_q, _b, res) => json(res, 200, { Name: "demo_data", Driver: "local", Labels: { k: "v" } })],
+];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "tstack-dockerode-"));
+  socketPath = join(dir, "engine.sock");
+  server = createServer((req, res) => {
+    let data = "";
+    req.on("data", (c: Buffer) => (data += c.toString()));
+    req.on("end", () => {
+      const body = data === "" ? undefined : (JSON.parse(data) as unknown);
+      seen.push({ method: req.method ?? "", url: req.url ?? "", body });
+      const path = (req.url ?? "").replace(/^\/v[0-9.]+/, "");
+      const route = routes.find(([re, m]) => m === req.method && re.test(path));
+      if (route) route[2](req, body, res);
+      else json(res, 500, { message: `no route ${req.method} ${path}` });
+    });
+  });
+  await new Promise<void>((r) => server.listen(socketPath, r));
+});
+afterAll(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const client = () => createDockerodeClient(new Dockerode({ socketPath }));
+
+describe("dockerode client", () => {
+  it("lists containers by label and reads Docker's summary shape", async () => {
+    const list = await client().listContainers({ labels: ["com.docker.compose.project=demo"] });
+    expect(list).toEqual([
+      {
+        id: "c1", name: "demo-web-1", image: "nginx", imageId: "sha256:img", labels: { a: "b" }, state: "running",
+        health: "healthy", created: 1700000000, networks: ["demo_default"], volumes: ["demo_data"],
+      },
+    ]);
+    const req = seen.find((s) => s.url.includes("/containers/json"));
+    const url = new URL(req!.url, "http://x");
+    expect(url.searchParams.get("all")).toBe("true");
+    expect(JSON.parse(url.searchParams.get("filters")!)).toEqual({ label: ["com.docker.compose.project=demo"] });
+  });
+
+  it("inspects a container", async () => {
+    const d = await client().inspectContainer("c1");
+    expect(d).toEqual({
+      id: "c1", name: "demo-web-1", imageId: "sha256:img", labels: { x: "y" },
+      state: { status: "exited", running: false, exitCode: 3, health: "unhealthy" }, hasHealthcheck: true, networks: ["a", "b"],
+    });
+  });
+
+  it("sends the create body with the name as a query parameter", async () => {
+    const r = await client().createContainer("demo-web-1", { Image: "nginx", Labels: { a: "b" }, HostConfig: { NetworkMode: "demo_default" } });
+    expect(r.id).toBe("new1");
+    const req = seen.find((s) => s.url.includes("/containers/create"))!;
+    expect(new URL(req.url, "http://x").searchParams.get("name")).toBe("demo-web-1");
+    // dockerode also leaves `name` in the body; engines ignore unknown body fields.
+    expect(req.body).toMatchObject({ Image: "nginx", Labels: { a: "b" }, HostConfig: { NetworkMode: "demo_default" } });
+  });
+
+  it("maps HTTP statuses to error kinds with the engine's message", async () => {
+    const e1 = await client().inspectContainer("missing").catch((e: unknown) => e);
+    expect(isKind(e1, "NotFound")).toBe(true);
+    expect((e1 as Error).message).toBe("inspect container missing: No such container: missing");
+    const e2 = await client().startContainer("taken").catch((e: unknown) => e);
+    expect(isKind(e2, "Conflict")).toBe(true);
+    await expect(client().startContainer("running")).resolves.toBeUndefined(); // 304: already started
+  });
+
+  it("reports an unreachable engine as Unavailable", async () => {
+    const c = createDockerodeClient(new Dockerode({ socketPath: join(dir, "nope.sock") }));
+    const e = await c.listContainers({ labels: [] }).catch((x: unknown) => x);
+    expect(isKind(e, "Unavailable")).toBe(true);
+  });
+
+  it("pulls with progress, and fails on an error line inside a 200 stream", async () => {
+    const progress: unknown[] = [];
+    await client().pullImage("nginx:latest", { onProgress: (p) => progress.push(p) });
+    expect(progress).toEqual([
+      { status: "Pulling fs layer", id: "l1" },
+      { status: "Downloading", id: "l1", current: 5, total: 10 },
+      { status: "Status: Downloaded newer image" },
+    ]);
+    const e = await client().pullImage("bad").catch((x: unknown) => x);
+    expect(isKind(e, "NotFound")).toBe(true);
+    expect((e as Error).message).toContain("manifest unknown");
+  });
+
+  it("creates a volume and returns its summary", async () => {
+    expect(await client().createVolume({ Name: "demo_data", Labels: { k: "v" } })).toEqual({ name: "demo_data", driver: "local", labels: { k: "v" } });
+  });
+
+  it("streams events in tstack's shape", async () => {
+    const seenEvents = [];
+    for await (const e of client().events({ filters: { label: ["com.docker.compose.project=demo"] } })) seenEvents.push(e);
+    expect(seenEvents).toEqual([
+      { type: "container", action: "health_status: healthy", id: "c1", attributes: { name: "demo-db-1" }, timeNano: 5 },
+      { type: "container", action: "die", id: "c1", attributes: { exitCode: "0" }, timeNano: 6 },
+    ]);
+    const req = seen.find((s) => s.url.includes("/events"))!;
+    expect(JSON.parse(new URL(req.url, "http://x").searchParams.get("filters")!)).toEqual({ label: ["com.docker.compose.project=demo"] });
+  });
+
+  it("parses health out of Docker's status text", () => {
+    expect(healthFromStatusText("Up 1 second (health: starting)")).toBe("starting");
+    expect(healthFromStatusText("Up 1 second (unhealthy)")).toBe("unhealthy");
+    expect(healthFromStatusText("Exited (0) 3 seconds ago")).toBe("none");
+  });
+});

@@ -4,7 +4,7 @@ import { formatFigure, type Figure } from "./harness.ts";
 type BenchModule = { run(opts: { runs?: number; log: (s: string) => void }): AsyncIterable<Figure> };
 
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
-  // pull: added with the pull benchmark
+  pull: () => import("./pull.bench.ts"),
 };
 
 async function main(): Promise<void> {

@@ -13,6 +13,8 @@ PACKAGES=(
   busybox-static              # the base of the offline test images
   docker-registry             # a real OCI registry on 127.0.0.1 for tests and the example
   skopeo                      # pushes the offline-built fixture images; the pull benchmark's peer
+  gcc make libc6-dev          # builds tstack-shim, the per-container monitor (native/)
+  debootstrap                 # the benchmark's large image (built once, cached in .cache/bench)
   ca-certificates git
 )
 
@@ -25,6 +27,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+make -s -C native
 
 # Debian's docker-registry package starts a registry on :5000 where an init system runs;
 # tstack's tests start their own on 127.0.0.1 instead.

@@ -19,6 +19,8 @@ export interface EnginePaths {
   readonly socket: string;
   readonly lockFile: string;
   container(id: string): ContainerPaths;
+  /** An exec's shim state (attach socket, exit file): short, as socket paths are limited to 107 bytes. */
+  execDir(execId: string): string;
 }
 
 export interface ContainerPaths {
@@ -53,6 +55,7 @@ export function enginePaths(stateRoot = "/var/lib/tstack", runRoot = "/run/tstac
     exits,
     socket: join(runRoot, "engine.sock"),
     lockFile: join(runRoot, "engine.lock"),
+    execDir: (execId) => join(runRoot, "x", execId.slice(0, 16)),
     container(id) {
       const dir = join(containers, id);
       const run = join(runRoot, "containers", id);
@@ -68,7 +71,8 @@ export function enginePaths(stateRoot = "/var/lib/tstack", runRoot = "/run/tstac
         work: join(dir, "fs", "work"),
         bundle: run,
         rootfs: join(run, "rootfs"),
-        shimState: join(run, "shim"),
+        // Short: it holds the attach socket, whose path may not exceed 107 bytes.
+        shimState: join(runRoot, "s", id.slice(0, 16)),
         exitFile: join(exits, `${id}.json`),
         netns: join(runRoot, "netns", id),
       };

@@ -500,12 +500,19 @@ export class ContainerEngine {
    * releases the rootfs and network, and applies the restart policy.
    */
   async handleExit(id: string): Promise<void> {
+    const p = this.d.paths.container(id);
     const rec0 = this.d.store.find(id);
-    if (!rec0) return;
+    if (!rec0) {
+      await rm(p.exitFile, { force: true });
+      return;
+    }
     await this.d.store.locked(id, async () => {
       const rec = this.d.store.find(id);
-      if (!rec || (rec.state.status !== "running" && rec.state.status !== "paused")) return;
-      const p = this.d.paths.container(id);
+      // An exit file of a start that failed and was rolled back: nothing left to record.
+      if (!rec || (rec.state.status !== "running" && rec.state.status !== "paused")) {
+        await rm(p.exitFile, { force: true });
+        return;
+      }
       const exit = await this.d.shim.readExit(p.exitFile);
       if (!exit) return; // not exited after all
       this.health.stop(id);

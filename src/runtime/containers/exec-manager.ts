@@ -55,8 +55,8 @@ export class ExecManager {
 
   constructor(private readonly d: ExecManagerDeps) {}
 
-  private dir(e: { containerId: string; id: string }): string {
-    return join(this.d.paths.container(e.containerId).bundle, "execs", e.id);
+  private dir(e: { id: string }): string {
+    return this.d.paths.execDir(e.id);
   }
 
   create(rec: ContainerRecord, request: ExecRequest): string {
@@ -109,6 +109,7 @@ export class ExecManager {
       exitFile: join(dir, "exit.json"),
       tty: e.request.tty ?? false,
       stdin: e.request.attachStdin ?? false,
+      ...(opts.attach ? { waitAttachMs: 5000 } : {}),
     });
     e.pid = pid;
     this.d.events.emit({ type: "container", action: `exec_start: ${e.request.cmd.join(" ")}`, id: rec.id, attributes: { execID: e.id } });
@@ -157,7 +158,9 @@ export class ExecManager {
   }
 
   async cleanup(containerId: string): Promise<void> {
+    for (const e of [...this.execs.values()]) {
+      if (e.containerId === containerId) await rm(this.dir(e), { recursive: true, force: true });
+    }
     this.forget(containerId);
-    await rm(join(this.d.paths.container(containerId).bundle, "execs"), { recursive: true, force: true });
   }
 }

@@ -45,6 +45,8 @@ export interface ShimExecRequest {
   readonly exitFile: string;
   readonly tty: boolean;
   readonly stdin: boolean;
+  /** The exec runs at once: hold its output until a client attaches (or this many ms pass). */
+  readonly waitAttachMs?: number;
 }
 
 export interface ShimPort {

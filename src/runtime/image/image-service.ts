@@ -43,6 +43,8 @@ export interface LocalImage {
 
 export interface PullOptions {
   readonly platform?: PlatformSpec;
+  /** false: download and verify only (layers are unpacked when a container first needs them). */
+  readonly unpack?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: ImageProgress) => void;
 }
@@ -147,7 +149,8 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
     const id = shortId(layer.digest);
     const progress = opts.onProgress;
     lease(layer.digest);
-    if ((await content.has(layer.digest)) && (await snapshots.has(chain[index]!))) {
+    const unpack = opts.unpack ?? true;
+    if ((await content.has(layer.digest)) && (!unpack || (await snapshots.has(chain[index]!)))) {
       progress?.({ kind: "layer", id, status: "Already exists" });
       return;
     }
@@ -165,6 +168,7 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
       { size: layer.size, ...(opts.signal ? { signal: opts.signal } : {}) },
     );
     progress?.({ kind: "layer", id, status: "Download complete" });
+    if (!unpack) return;
     await snapshots.ensureLayer(diffIds, index, () => content.open(layer.digest), (bytes) =>
       progress?.({ kind: "layer", id, status: "Extracting", current: bytes, total: layer.size }),
     );

@@ -1,0 +1,130 @@
+import { randomBytes, randomInt } from "node:crypto";
+import { access, mkdir, readFile } from "node:fs/promises";
+import { TstackError } from "../common/errors.ts";
+import { createNetworkManager, type NetworkManager } from "../network/index.ts";
+import { detectCgroupLayout, type CgroupFs } from "./cgroups/cgroup-layout.ts";
+import { createContentStore, type ContentStore } from "./content/content-store.ts";
+import { ContainerEngine } from "./containers/container-engine.ts";
+import { openContainerStore } from "./containers/container-store.ts";
+import { watchExits, type ExitWatcher } from "./containers/exit-watcher.ts";
+import { createMounter } from "./containers/mounter.ts";
+import { createOciRuntime } from "./containers/runc.ts";
+import { acquireEngineLock, type EngineLock } from "./engine-lock.ts";
+import { enginePaths, type EnginePaths } from "./engine-paths.ts";
+import { createEventBus, type EventBus } from "./events/event-bus.ts";
+import { gatherHostFacts } from "./host/host-facts.ts";
+import { openImageRecords } from "./image/image-records.ts";
+import { createImageService, type ImageService } from "./image/image-service.ts";
+import { createRegistryClient, dockerConfigCredentials, defaultDockerConfigPath } from "./registry/index.ts";
+import { createSnapshotter, type Snapshotter } from "./snapshot/index.ts";
+import { openVolumeStore, type VolumeStore } from "./volumes/volume-store.ts";
+import { createNetworkPort, DEFAULT_NETWORK } from "./wiring/network-port.ts";
+import { createShimPort } from "./wiring/shim-port.ts";
+import { createSnapshotPort } from "./wiring/snapshot-port.ts";
+
+export interface EngineOptions {
+  readonly stateRoot?: string;
+  readonly runRoot?: string;
+  /** runc by default; crun where it works (not on hybrid cgroup hosts). */
+  readonly runtimeBinary?: string;
+  readonly shimBinary?: string;
+  readonly initBinary?: string;
+  readonly insecureRegistries?: readonly string[];
+  readonly log?: (level: "debug" | "info" | "warn" | "error", msg: string) => void;
+}
+
+/**
+ * The engine: images, containers, volumes, networks and events over one state root.
+ * Lifecycle: `openEngine` takes the root's lock, adopts the containers that still run and
+ * reclaims what crashed ones left; `close` stops watching and releases the lock but leaves
+ * containers running (their shims keep them).
+ */
+export interface Engine {
+  readonly paths: EnginePaths;
+  readonly events: EventBus;
+  readonly content: ContentStore;
+  readonly snapshotter: Snapshotter;
+  readonly images: ImageService;
+  readonly containers: ContainerEngine;
+  readonly volumes: VolumeStore;
+  readonly networks: NetworkManager;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const exists = (p: string) => access(p).then(() => true, () => false);
+
+const cgroupFs: CgroupFs = { exists, readFile: (p) => readFile(p, "utf8") };
+
+export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
+  const paths = enginePaths(o.stateRoot, o.runRoot);
+  const log = o.log ?? (() => undefined);
+  await mkdir(paths.stateRoot, { recursive: true, mode: 0o711 });
+  await mkdir(paths.runRoot, { recursive: true, mode: 0o711 });
+  const lock: EngineLock = await acquireEngineLock(paths.lockFile);
+  let watcher: ExitWatcher | undefined;
+  let networks: NetworkManager | undefined;
+  try {
+    const now = () => new Date();
+    const events = createEventBus({ nowNs: () => BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n) });
+    const content = await createContentStore(paths.content);
+    await content.cleanIngests();
+    const snapshotter = createSnapshotter({ root: paths.snapshots });
+    const records = await openImageRecords(paths.images);
+    const registry = createRegistryClient({
+      insecureRegistries: o.insecureRegistries ?? [],
+      credentials: dockerConfigCredentials({ path: defaultDockerConfigPath() }),
+    });
+    const images = createImageService({ content, records, registry, snapshots: createSnapshotPort(snapshotter), events, now });
+    const volumes = await openVolumeStore(paths.stateRoot, { now });
+    const store = await openContainerStore(paths.containers);
+    networks = await createNetworkManager({ stateRoot: paths.stateRoot, runRoot: paths.runRoot, now });
+    if (!networks.list().some((n) => n.name === DEFAULT_NETWORK)) {
+      await networks.createNetwork({ name: DEFAULT_NETWORK, driver: "bridge" });
+    }
+    const runtime = createOciRuntime({ ...(o.runtimeBinary ? { binary: o.runtimeBinary } : {}), root: paths.runcRoot });
+    const initBinary = o.initBinary ?? ((await exists("/usr/bin/tini")) ? "/usr/bin/tini" : undefined);
+    const containers = new ContainerEngine({
+      paths,
+      store,
+      images,
+      rootfsMount: (chain, upper, work) => snapshotter.rootfsMounts(chain, upper, work),
+      volumes,
+      network: createNetworkPort(networks),
+      runtime,
+      shim: createShimPort({ runtime, ...(o.shimBinary ? { binary: o.shimBinary } : {}) }),
+      mounter: createMounter(),
+      events,
+      host: await gatherHostFacts(),
+      cgroups: { layout: await detectCgroupLayout(cgroupFs), fs: cgroupFs },
+      ...(initBinary ? { initBinary } : {}),
+      now,
+      randomId: () => randomBytes(32).toString("hex"),
+      random: () => randomInt(1_000_000) / 1_000_000,
+      log,
+    });
+    await containers.adopt();
+    const live = store.list().filter((r) => r.state.status === "running" || r.state.status === "paused").map((r) => r.id);
+    const report = await networks.reclaim(live);
+    for (const e of report.errors) log("warn", `network reclaim: ${e}`);
+    watcher = await watchExits(paths.exits, (id) => containers.handleExit(id));
+    await watcher.sweep();
+    const nm = networks;
+    const w = watcher;
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      w.close();
+      await containers.shutdown();
+      await nm.close();
+      await lock.release();
+    };
+    return { paths, events, content, snapshotter, images, containers, volumes, networks: nm, close, [Symbol.asyncDispose]: close };
+  } catch (err) {
+    watcher?.close();
+    await networks?.close().catch(() => undefined);
+    await lock.release();
+    throw err instanceof TstackError ? err : new TstackError("Internal", `starting the engine: ${String(err)}`, { cause: err });
+  }
+}

@@ -1,0 +1,113 @@
+import type { ChildProcess, SpawnOptions } from "node:child_process";
+import { TstackError, dataLoss, unavailable } from "../../common/errors.ts";
+import { shimArgs, type ShimStartOptions } from "./shim-options.ts";
+
+export type ReadyLine =
+  | { readonly kind: "ready"; readonly pid: number; readonly shimPid: number }
+  | { readonly kind: "error"; readonly message: string };
+
+// The one line tstack-shim prints on stdout: {"pid":N,"shimPid":M} or {"error":"…"}.
+export function parseReadyLine(line: string): ReadyLine {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch (err) {
+    throw dataLoss(`tstack-shim printed something that is not JSON: ${JSON.stringify(line.slice(0, 300))}`, err);
+  }
+  const r = (typeof v === "object" && v !== null ? v : {}) as Record<string, unknown>;
+  if (typeof r.error === "string") return { kind: "error", message: r.error };
+  if (Number.isSafeInteger(r.pid) && Number.isSafeInteger(r.shimPid) && (r.pid as number) > 0) {
+    return { kind: "ready", pid: r.pid as number, shimPid: r.shimPid as number };
+  }
+  throw dataLoss(`unexpected tstack-shim ready line: ${line.slice(0, 300)}`);
+}
+
+// The runtime refused the container or exec (bad config, missing binary, …). runtimeMessage
+// is runc's own message, for the API to show as Docker shows it.
+export class ShimStartError extends TstackError {
+  readonly runtimeMessage: string;
+  constructor(what: string, runtimeMessage: string) {
+    super("FailedPrecondition", `${what}: ${runtimeMessage}`);
+    this.runtimeMessage = runtimeMessage;
+  }
+}
+
+export type SpawnShim = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
+
+export interface StartShimDeps {
+  readonly spawn: SpawnShim;
+}
+
+export interface ShimStarted {
+  readonly pid: number; // the container's (or exec's) process, in the host pid namespace
+  readonly shimPid: number;
+}
+
+const MAX_READY_LINE = 64 * 1024;
+
+// Starts a shim and waits for its ready line. The shim runs in its own session and is unref'd,
+// so it outlives this process; it never needs anything from us after the line.
+// For "create", the caller then runs `runc start`; an exec is already running.
+export function startShim(opts: ShimStartOptions, deps: StartShimDeps, signal?: AbortSignal): Promise<ShimStarted> {
+  const args = shimArgs(opts);
+  const what = opts.mode === "create" ? `create container ${opts.id}` : `exec ${opts.execId} in ${opts.id}`;
+  return new Promise<ShimStarted>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const child = deps.spawn(opts.binary, args, { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const { stdout, stderr } = child;
+    if (!stdout || !stderr) return reject(unavailable("tstack-shim spawned without stdout/stderr pipes"));
+    let out = "";
+    let err = "";
+    let settled = false;
+
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener("abort", onAbort);
+      stdout.destroy();
+      stderr.destroy();
+      child.unref();
+      fn();
+    };
+    // Aborting stops waiting; the shim itself is left alone (it may already own a container,
+    // which the engine's cleanup by state dir finds).
+    const onAbort = () => settle(() => reject(signal?.reason));
+    signal?.addEventListener("abort", onAbort, { once: true });
+
+    stdout.setEncoding("utf8");
+    stderr.setEncoding("utf8");
+    stderr.on("data", (s: string) => {
+      if (err.length < 4096) err += s;
+    });
+    stdout.on("data", (s: string) => {
+      out += s;
+      const nl = out.indexOf("\n");
+      if (nl < 0) {
+        if (out.length > MAX_READY_LINE) settle(() => reject(dataLoss("tstack-shim ready line too long")));
+        return;
+      }
+      const line = out.slice(0, nl);
+      settle(() => {
+        try {
+          const ready = parseReadyLine(line);
+          if (ready.kind === "error") reject(new ShimStartError(what, ready.message));
+          else resolve({ pid: ready.pid, shimPid: ready.shimPid });
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+    child.on("error", (e) =>
+      settle(() => reject(unavailable(`cannot run tstack-shim ${opts.binary} (built by \`make -C native\`)`, e))),
+    );
+    child.on("close", (code, sig) =>
+      settle(() =>
+        reject(
+          unavailable(
+            `tstack-shim exited (${sig ?? `status ${code}`}) before reporting: ${err.trim() || out.trim() || "no output"}`,
+          ),
+        ),
+      ),
+    );
+  });
+}

@@ -47,7 +47,7 @@ export function enginePaths(stateRoot = "/var/lib/tstack", runRoot = "/run/tstac
     runRoot,
     content: join(stateRoot, "content"),
     images: join(stateRoot, "images"),
-    snapshots: join(stateRoot, "snapshots"),
+    snapshots: join(stateRoot, "snapshotter"),
     containers,
     volumes: join(stateRoot, "volumes"),
     networks: join(stateRoot, "networks"),

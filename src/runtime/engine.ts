@@ -70,6 +70,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
     const content = await createContentStore(paths.content);
     await content.cleanIngests();
     const snapshotter = createSnapshotter({ root: paths.snapshots });
+    await snapshotter.collectGarbage(); // half-unpacked layers of a crashed engine
     const records = await openImageRecords(paths.images);
     const registry = createRegistryClient({
       insecureRegistries: o.insecureRegistries ?? [],

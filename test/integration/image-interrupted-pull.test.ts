@@ -27,7 +27,9 @@ describe("an interrupted pull", () => {
         const h = createHash("sha256").update(await env.content.readBytes(b.digest)).digest("hex");
         expect(`sha256:${h}`).toBe(b.digest);
       }
+      // What the engine does at start: drop half-written blobs and half-unpacked layers.
       await env.content.cleanIngests();
+      await env.snapshotter.collectGarbage();
       const img = await env.images.pull(`${registry}/layered:latest`);
       expect(img.chainIds).toHaveLength(3);
       expect(await readdir(join(root, "content", "ingest"))).toEqual([]);

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { conflict, invalidArgument, notFound } from "../../common/errors.ts";
+import { conflict, invalidArgument, notFound, TstackError } from "../../common/errors.ts";
 import { mapLimit } from "../../common/mutex.ts";
 import type { ContentStore } from "../content/content-store.ts";
 import type { Digest } from "../content/digest.ts";
@@ -330,11 +330,22 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
         blobs++;
         bytes += b.size;
       }
+      // A snapshot cannot go while one above it exists: remove tops first, pass by pass.
       let snaps = 0;
-      for (const s of await snapshots.list()) {
-        if (keepSnaps.has(s)) continue;
-        await snapshots.remove(s);
-        snaps++;
+      let pending = (await snapshots.list()).filter((s) => !keepSnaps.has(s));
+      while (pending.length > 0) {
+        const left: string[] = [];
+        for (const s of pending) {
+          try {
+            await snapshots.remove(s);
+            snaps++;
+          } catch (err) {
+            if (!(err instanceof TstackError && err.kind === "Conflict")) throw err;
+            left.push(s);
+          }
+        }
+        if (left.length === pending.length) break;
+        pending = left;
       }
       return { blobs, snapshots: snaps, bytes };
     },

@@ -4,8 +4,9 @@
 // Why mostly synchronous fs calls: decompression runs on the libuv thread pool and hashing is
 // cheap, so the main thread's job is a long series of tiny syscalls (open, write, fchown, fchmod,
 // futimes, close). Sync calls cost one syscall each; the promise API adds a thread-pool round trip
-// per call. Measured in the report of this module (≈ tar -xzf speed). The event loop still turns
-// between source chunks, so the engine stays responsive.
+// per call. Measured: on a par with `tar -xzf` (619 MB /usr tar, 17.9k entries; 506 MB tar of
+// 43k small files; tmpfs target). The event loop still turns between source chunks, so the
+// engine stays responsive.
 import { createHash, randomBytes } from "node:crypto";
 import {
   chmodSync,

@@ -1,7 +1,7 @@
 // Recognising how a layer blob is compressed and undoing it as a stream.
 // gzip: node:zlib. zstd: node 20 has none, so the `zstd` binary is piped through when present.
 import { pipeline, Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { createGunzip, type ZlibOptions } from "node:zlib";
 import { unimplemented } from "../../common/errors.ts";
 import { isMissingBinary, type PipedProcess, type ProcessRunner } from "./process-runner.ts";
 import type { ByteSource } from "./tar-reader.ts";
@@ -27,8 +27,10 @@ export interface DecompressOptions {
   readonly onDetect?: (c: Compression) => void;
 }
 
-// Large zlib chunks mean fewer hops between the zlib thread and the tar reader.
+// Large zlib chunks mean fewer hops between the zlib thread and the tar reader; a few MB of
+// lookahead lets inflating run on while the main thread creates a burst of small files.
 const ZLIB_CHUNK = 256 * 1024;
+const ZLIB_LOOKAHEAD = 8 * 1024 * 1024;
 
 /** The uncompressed bytes of `source`, whatever of the supported formats it is in. */
 export async function* decompress(source: ByteSource, options: DecompressOptions = {}): AsyncGenerator<Buffer> {
@@ -68,7 +70,7 @@ export async function* decompress(source: ByteSource, options: DecompressOptions
       yield* whole();
       return;
     case "gzip": {
-      const gunzip = createGunzip({ chunkSize: ZLIB_CHUNK });
+      const gunzip = createGunzip({ chunkSize: ZLIB_CHUNK, readableHighWaterMark: ZLIB_LOOKAHEAD } as ZlibOptions);
       // Errors surface through `gunzip`, which we iterate; the callback only prevents a crash.
       pipeline(Readable.from(whole(), { objectMode: false }), gunzip, () => {});
       for await (const chunk of gunzip) yield chunk as Buffer;

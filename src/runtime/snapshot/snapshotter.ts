@@ -12,11 +12,13 @@
 //
 // Each layer's directory holds only that layer's own changes (overlay stacks them), so layers
 // unpack independently and in parallel. A future layer writer (image builds) walks a snapshot's
-// or a container's upper dir; `fsPath` hands out the directory for that.
+// or a container's upper dir (`fsPath` hands out the directory) and turns overlay form back into
+// OCI form; note that whiteouts of one layer share a single 0/0 device inode, so it must test
+// for whiteouts before treating a link count > 1 as a hard link.
 import { randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { conflict, dataLoss, notFound } from "../../common/errors.ts";
+import { conflict, dataLoss, invalidArgument, notFound } from "../../common/errors.ts";
 import { applyLayer, type ApplyProgress } from "./apply-layer.ts";
 import { assertDigest, chainIds, digestHex } from "./chain-id.ts";
 import { overlayMount, type MountDescription } from "./overlay-mount.ts";
@@ -60,6 +62,17 @@ export interface Snapshotter {
    * A layer whose content does not hash to its diffID fails with DataLoss and leaves nothing.
    */
   prepare(layers: readonly LayerSource[], options?: PrepareOptions): Promise<readonly SnapshotInfo[]>;
+  /**
+   * One layer of a chain: the snapshot `chainId` = chain(parent, layer.diffId). Lets a puller unpack
+   * each layer as soon as its blob is there. The parent need not exist yet (layers are independent
+   * directories), but `chainId` must match, else InvalidArgument.
+   */
+  prepareLayer(
+    chainId: string,
+    parent: string | undefined,
+    layer: LayerSource,
+    options?: PrepareOptions,
+  ): Promise<SnapshotInfo>;
   /** Overlay description for a rootfs over `chainIds` (bottom first, as returned by chainIds()). */
   rootfsMounts(chainIds: readonly string[], upperDir: string, workDir: string): MountDescription;
   has(chainId: string): Promise<boolean>;
@@ -70,6 +83,11 @@ export interface Snapshotter {
   usage(chainId: string): Promise<SnapshotUsage>;
   /** Directory of a snapshot's files (whether or not it exists yet). */
   fsPath(chainId: string): string;
+  /**
+   * Deletes leftovers of prepares and removes interrupted by a crash. Only safe while no other
+   * process uses this root (the engine calls it at start-up, holding its lock).
+   */
+  collectGarbage(): Promise<void>;
 }
 
 export interface SnapshotterOptions {
@@ -186,6 +204,17 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
       return settled.map((s) => (s as PromiseFulfilledResult<SnapshotInfo>).value);
     },
 
+    async prepareLayer(chainId, parent, layer, opts = {}) {
+      assertDigest(layer.diffId, "diffID");
+      const expected =
+        parent === undefined ? layer.diffId : (chainIds([parent, layer.diffId])[1] as string);
+      if (parent !== undefined) assertDigest(parent, "parent chain ID");
+      if (expected !== chainId) {
+        throw invalidArgument(`chain ID ${chainId} does not follow from parent ${parent ?? "(none)"} and diffID ${layer.diffId}`);
+      }
+      return ensure(chainId, parent, layer, opts);
+    },
+
     rootfsMounts(ids, upperDir, workDir) {
       for (const id of ids) assertDigest(id, "chain ID");
       return overlayMount({
@@ -240,6 +269,23 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
     },
 
     fsPath,
+
+    async collectGarbage() {
+      for (const dir of [stagingDir, trashDir]) {
+        let names: string[];
+        try {
+          names = await readdir(dir);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === "ENOENT") continue;
+          throw err;
+        }
+        // Skip what this process is building right now.
+        const busy = new Set([...inflight.keys()].map(digestHex));
+        await Promise.all(
+          names.filter((n) => !busy.has(n.split("-")[0] ?? "")).map((n) => rm(join(dir, n), { recursive: true, force: true })),
+        );
+      }
+    },
   };
 }
 

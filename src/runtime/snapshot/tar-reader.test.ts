@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isKind } from "../../common/errors.ts";
 import { readTar, type TarHeader } from "./tar-reader.ts";
-import { buildTar, chunked, END_OF_ARCHIVE, tarEntry, type TestEntry } from "./testing/tar-writer.ts";
+import { buildTar, chunked, END_OF_ARCHIVE, headerBlock, tarEntry, type TestEntry } from "./testing/tar-writer.ts";
 
 async function readAll(data: Buffer, chunk = 100_000): Promise<Array<{ header: TarHeader; body: Buffer }>> {
   const out: Array<{ header: TarHeader; body: Buffer }> = [];
@@ -154,6 +154,15 @@ describe("readTar", () => {
     expect(e?.header).toMatchObject({ uid: 2 ** 40, gid: 7, mtime: 2 ** 36, size: 1 });
     expect(e?.body.toString()).toBe("z");
     expect(f?.header.mtime).toBe(-1);
+  });
+
+  it("ignores the size field of header-only types, as Go's archive/tar does", async () => {
+    const link = headerBlock({
+      name: "l", typeflag: "2", size: 700, mode: 0o777, uid: 0, gid: 0, mtime: 0, linkname: "t",
+      uname: "", gname: "", devmajor: 0, devminor: 0, base256: false, gnuMagic: false, badChecksum: false, noPrefix: true,
+    });
+    const got = await readAll(Buffer.concat([link, tarEntry({ name: "next", body: "n" }), END_OF_ARCHIVE]));
+    expect(got.map((e) => [e.header.name, e.header.size])).toEqual([["l", 0], ["next", 1]]);
   });
 
   it("treats a v7 regular-file entry with a trailing slash as a directory", async () => {

@@ -231,12 +231,13 @@ export async function* readTar(source: ByteSource, options: ReadTarOptions = {})
       const pax = paxOverrides(records);
       const name = pax.path ?? longName ?? raw.name;
       const type = entryType(raw.typeflag, name);
-      const declaredSize = pax.size ?? raw.size;
-      // Only files carry bodies we hand out; anything else is skipped (some writers set a size on links).
+      // Like Go's archive/tar (which wrote and reads every Docker layer), header-only types have
+      // no body whatever their size field says; parsing the same bytes the same way matters.
+      const declaredSize = type === "file" ? (pax.size ?? raw.size) : 0;
       const header: TarHeader = {
         name,
         type,
-        size: type === "file" ? declaredSize : 0,
+        size: declaredSize,
         mode: raw.mode & 0o7777,
         uid: pax.uid ?? raw.uid,
         gid: pax.gid ?? raw.gid,

@@ -12,6 +12,7 @@ import { createOciRuntime } from "./containers/runc.ts";
 import { acquireEngineLock, type EngineLock } from "./engine-lock.ts";
 import { enginePaths, type EnginePaths } from "./engine-paths.ts";
 import { createEventBus, type EventBus } from "./events/event-bus.ts";
+import { findBinary } from "./host/find-binary.ts";
 import { gatherHostFacts } from "./host/host-facts.ts";
 import { openImageRecords } from "./image/image-records.ts";
 import { createImageService, type ImageService } from "./image/image-service.ts";
@@ -83,8 +84,10 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
     if (!networks.list().some((n) => n.name === DEFAULT_NETWORK)) {
       await networks.createNetwork({ name: DEFAULT_NETWORK, driver: "bridge" });
     }
-    const runtime = createOciRuntime({ ...(o.runtimeBinary ? { binary: o.runtimeBinary } : {}), root: paths.runcRoot });
-    const initBinary = o.initBinary ?? ((await exists("/usr/bin/tini")) ? "/usr/bin/tini" : undefined);
+    const runtimeBinary = await findBinary(o.runtimeBinary ?? "runc", undefined, "install runc (apt-get install runc)");
+    const runtime = createOciRuntime({ binary: runtimeBinary, root: paths.runcRoot });
+    // The static build: it runs in any image, with or without a libc.
+    const initBinary = o.initBinary ?? ((await exists("/usr/bin/tini-static")) ? "/usr/bin/tini-static" : undefined);
     const containers = new ContainerEngine({
       paths,
       store,

@@ -21,6 +21,8 @@ export interface NetnsManager {
   destroy(containerId: string): Promise<void>;
   /** Container ids with a namespace file present. */
   list(): Promise<string[]>;
+  /** Unmounts the namespace directory itself when no namespace is left in it. */
+  releaseDir(): Promise<void>;
 }
 
 const ID_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
@@ -84,6 +86,13 @@ export function createNetnsManager(deps: { runner: CommandRunner; runRoot: strin
       const path = pathOf(containerId);
       await unmount(path);
       await rm(path, { force: true });
+    },
+    async releaseDir() {
+      const left = await readdir(dir).catch(() => [] as string[]);
+      if (left.some((n) => ID_RE.test(n))) return;
+      dirReady = undefined;
+      if (await isMountPoint(dir)) await unmount(dir);
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     },
     async list() {
       try {

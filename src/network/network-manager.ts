@@ -451,6 +451,8 @@ export async function createNetworkManager(deps: NetworkManagerDeps): Promise<Ne
 
     async close() {
       await Promise.all([...dns.keys()].map(stopDns));
+      // Running containers keep their namespaces (and so the directory's mount); else it goes.
+      await netns.releaseDir();
     },
     [Symbol.asyncDispose]: () => manager.close(),
   };

@@ -13,11 +13,20 @@ export interface EngineEnv {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export async function openEngineEnv(): Promise<EngineEnv> {
+export interface EngineRoots {
+  readonly base: string;
+  readonly stateRoot: string;
+  readonly runRoot: string;
+}
+
+export async function makeEngineRoots(): Promise<EngineRoots> {
   const base = await mkdtemp(join(tmpdir(), "tse-"));
-  const stateRoot = join(base, "state");
   // Short: attach sockets live under it (107-byte limit).
-  const runRoot = await mkdtemp("/run/tse-");
+  return { base, stateRoot: join(base, "state"), runRoot: await mkdtemp("/run/tse-") };
+}
+
+export async function openEngineEnv(roots?: EngineRoots): Promise<EngineEnv> {
+  const { base, stateRoot, runRoot } = roots ?? (await makeEngineRoots());
   const logs: string[] = [];
   const open = () => openEngine({ stateRoot, runRoot, log: (l, m) => logs.push(`${l}: ${m}`) });
   let engine = await open();

@@ -42,6 +42,8 @@ export interface ContentStore {
   /** Streams `source` into the store; `open` is called only when the blob is absent. */
   ingest(digest: Digest, open: () => Promise<BlobSource> | BlobSource, opts?: IngestOptions): Promise<BlobInfo>;
   writeBytes(bytes: Uint8Array, expected?: Digest): Promise<BlobInfo>;
+  /** Stores content whose digest is not known in advance (a `docker save` layer): hashed on the way in. */
+  writeStream(source: BlobSource): Promise<BlobInfo>;
   delete(digest: Digest): Promise<void>;
   list(): Promise<readonly BlobInfo[]>;
   /** Removes temp files a crashed writer left behind. */
@@ -153,6 +155,32 @@ export async function createContentStore(root: string): Promise<ContentStore> {
     async writeBytes(bytes, expected) {
       const d = expected ?? sha256Digest(bytes);
       return ingest(d, () => [bytes], { size: bytes.byteLength });
+    },
+    async writeStream(source) {
+      const tmp = join(ingestDir, `unknown.${randomBytes(6).toString("hex")}`);
+      const fh = await open(tmp, "w", 0o644);
+      const hash = createHash("sha256");
+      let size = 0;
+      let closed = false;
+      try {
+        for await (const chunk of source) {
+          hash.update(chunk);
+          size += chunk.byteLength;
+          await fh.write(chunk);
+        }
+        const d: Digest = `sha256:${hash.digest("hex")}`;
+        await fh.sync();
+        await fh.close();
+        closed = true;
+        if (!(await has(d))) {
+          await rename(tmp, path(d));
+          await syncDir(blobDir);
+        }
+        return { digest: d, size };
+      } finally {
+        if (!closed) await fh.close().catch(() => undefined);
+        await rm(tmp, { force: true });
+      }
     },
     async delete(d) {
       await rm(path(d), { force: true });

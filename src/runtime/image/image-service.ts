@@ -26,6 +26,7 @@ import { chainIds } from "../snapshot/chain-id.ts";
 import type { ImageRecord, ImageRecords } from "./image-records.ts";
 import { shortId, type ImageProgress } from "./pull-progress.ts";
 import type { SnapshotPort } from "./snapshot-port.ts";
+import { loadImages, saveImages } from "./image-archive.ts";
 
 /** An image as stored: its records (names), manifest, config and layer snapshots. */
 export interface LocalImage {
@@ -72,6 +73,10 @@ export interface ImageService {
   collectGarbage(keepSnapshots: ReadonlySet<string>): Promise<{ blobs: number; snapshots: number; bytes: number }>;
   /** Makes sure every layer of the image is unpacked (a GC'd or damaged snapshot is redone). */
   ensureSnapshots(id: Digest): Promise<readonly string[]>;
+  /** `docker save`: one tar that is both an OCI layout and a Docker archive. */
+  save(refs: readonly string[]): AsyncGenerator<Buffer>;
+  /** `docker load`: an OCI layout tar or a Docker archive; returns what it loaded. */
+  load(source: AsyncIterable<Uint8Array>): Promise<string[]>;
 }
 
 export interface ImageServiceDeps {
@@ -252,7 +257,9 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
     return digest;
   }
 
-  return {
+  const service: ImageService = {
+    save: (refs) => saveImages({ content, records, images: service, now: deps.now }, refs),
+    load: (source) => loadImages({ content, records, images: service, now: deps.now }, source),
     pull,
     push,
     async list() {
@@ -359,4 +366,5 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
       return img.chainIds;
     },
   };
+  return service;
 }

@@ -85,6 +85,14 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       await networks.createNetwork({ name: DEFAULT_NETWORK, driver: "bridge" });
     }
     const runtimeBinary = await findBinary(o.runtimeBinary ?? "runc", undefined, "install runc (apt-get install runc)");
+    const cgroupLayout = await detectCgroupLayout(cgroupFs);
+    // crun (1.8 here) refuses hosts with cgroup v1 controllers ("cgroups in hybrid mode not supported").
+    if (/crun$/.test(runtimeBinary) && cgroupLayout.mode === "v1") {
+      throw new TstackError(
+        "FailedPrecondition",
+        `${runtimeBinary} cannot run containers on this host: it has cgroup v1 controllers (hybrid or legacy layout), which crun refuses; use runc (the default)`,
+      );
+    }
     const runtime = createOciRuntime({ binary: runtimeBinary, root: paths.runcRoot });
     // The static build: it runs in any image, with or without a libc.
     const initBinary = o.initBinary ?? ((await exists("/usr/bin/tini-static")) ? "/usr/bin/tini-static" : undefined);
@@ -100,7 +108,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       mounter: createMounter(),
       events,
       host: await gatherHostFacts(),
-      cgroups: { layout: await detectCgroupLayout(cgroupFs), fs: cgroupFs },
+      cgroups: { layout: cgroupLayout, fs: cgroupFs },
       ...(initBinary ? { initBinary } : {}),
       now,
       randomId: () => randomBytes(32).toString("hex"),

@@ -185,3 +185,95 @@ describe("container resources, mounts and lifecycle", () => {
     await env.engine.containers.remove(c.id, { force: true });
   });
 });
+
+describe("container lifecycle across restarts", () => {
+  let env: EngineEnv;
+  beforeAll(async () => {
+    env = await openEngineEnv();
+    await env.engine.images.pull(busybox);
+  });
+  afterAll(async () => {
+    await env?.[Symbol.asyncDispose]();
+  });
+  const none = { mode: { kind: "none" as const } };
+
+  it("logs -f follows a container across its restarts", async () => {
+    const c = await env.engine.containers.create({
+      image: busybox,
+      options: { cmd: ["sh", "-c", "echo tick; sleep 0.3; exit 1"] },
+      networking: none,
+      restartPolicy: { name: "on-failure", maximumRetryCount: 2 },
+    });
+    await env.engine.containers.start(c.id);
+    const seen: string[] = [];
+    for await (const e of env.engine.containers.logs(c.id, { follow: true })) seen.push(e.log.trim());
+    expect(seen).toEqual(["tick", "tick", "tick"]);
+  });
+
+  it("a TTY container gets a terminal that can be resized", async () => {
+    const c = await env.engine.containers.create({
+      image: busybox,
+      options: { cmd: ["sh", "-c", "read x; stty size"], tty: true, openStdin: true },
+      networking: none,
+    });
+    await env.engine.containers.start(c.id);
+    const a = await env.engine.containers.attach(c.id);
+    a.resize(33, 101);
+    a.write(Buffer.from("go\n"));
+    let out = "";
+    for await (const f of a.output) out += f.data.toString();
+    expect(out).toContain("33 101");
+    await env.engine.containers.wait(c.id, "not-running");
+  });
+
+  it("cpus: 0.5 caps a busy loop near half a core", async () => {
+    const c = await env.engine.containers.create({
+      image: busybox,
+      options: { cmd: ["sh", "-c", "while :; do :; done"], resources: { cpus: 0.5 } },
+      networking: none,
+      init: true,
+    });
+    await env.engine.containers.start(c.id);
+    await new Promise((r) => setTimeout(r, 300));
+    const a = await env.engine.containers.stats(c.id);
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, 2000));
+    const b = await env.engine.containers.stats(c.id);
+    const cores = (b.cpuUsageNs - a.cpuUsageNs) / 1e6 / (Date.now() - t0);
+    expect(cores).toBeGreaterThan(0.3);
+    expect(cores).toBeLessThan(0.65);
+    await env.engine.containers.remove(c.id, { force: true });
+  });
+
+  it("restart policies hold across an engine restart; an explicit stop is respected", async () => {
+    const stopped = await env.engine.containers.create({ image: busybox, options: { cmd: ["sleep", "600"] }, init: true, networking: none, restartPolicy: { name: "always" } });
+    await env.engine.containers.start(stopped.id);
+    await env.engine.containers.stop(stopped.id, 5);
+    const dies = await env.engine.containers.create({
+      image: busybox,
+      options: { cmd: ["sh", "-c", "sleep 1; exit 2"] },
+      networking: none,
+      restartPolicy: { name: "unless-stopped" },
+    });
+    await env.engine.containers.start(dies.id);
+    await env.engine.close();
+    // The second container exits while no engine runs; its shim records the exit.
+    await new Promise((r) => setTimeout(r, 1500));
+    const engine = await env.reopen();
+    const deadline = Date.now() + 10_000;
+    while (engine.containers.get(dies.id).state.restartCount < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(engine.containers.get(dies.id).state.restartCount).toBeGreaterThanOrEqual(1);
+    expect(engine.containers.get(stopped.id).state.status).toBe("exited");
+    await engine.containers.remove(dies.id, { force: true });
+  });
+
+  it("renames, and wait(removed) resolves when the container goes", async () => {
+    const c = await env.engine.containers.create({ image: busybox, options: { cmd: ["true"] }, networking: none });
+    await env.engine.containers.rename(c.id, "renamed-one");
+    expect(env.engine.containers.get("renamed-one").id).toBe(c.id);
+    const gone = env.engine.containers.wait(c.id, "removed");
+    await env.engine.containers.remove(c.id);
+    await gone;
+    expect(() => env.engine.containers.get(c.id)).toThrow(/No such container/);
+  });
+});

@@ -6,6 +6,7 @@ type BenchModule = { run(opts: { runs?: number; log: (s: string) => void }): Asy
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   pull: () => import("./pull.bench.ts"),
   start: () => import("./start.bench.ts"),
+  net: () => import("./net.bench.ts"),
 };
 
 async function main(): Promise<void> {

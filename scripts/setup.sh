@@ -15,6 +15,7 @@ PACKAGES=(
   skopeo                      # pushes the offline-built fixture images; the pull benchmark's peer
   gcc make libc6-dev          # builds tstack-shim, the per-container monitor (native/)
   debootstrap                 # the benchmark's large image (built once, cached in .cache/bench)
+  vagrant                     # only to validate the Vagrantfile in the tests
   ca-certificates git
 )
 

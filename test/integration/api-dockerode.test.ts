@@ -64,6 +64,7 @@ describe("Docker Engine API through dockerode", () => {
 
   beforeAll(async () => {
     env = await openEngineEnv();
+    await env.engine.images.pull(busybox);
     socketPath = `${env.runRoot}/api.sock`;
     server = await startApiServer({ engine: env.engine, socketPath });
     docker = new Docker({ socketPath });
@@ -194,8 +195,9 @@ describe("Docker Engine API through dockerode", () => {
         entries.push(`${e.header.type} ${e.header.name.replace(/\/$/, "")} ${(e.header.mode & 0o777).toString(8)} ${body}`);
       }
       expect(entries).toEqual(["dir dir 755 ", "file dir/hello.txt 640 hello\n", "symlink dir/link 777 hello.txt"]);
-      const st = await c.infoArchive({ path: "/tmp/dir/hello.txt" });
-      expect(st).toMatchObject({ name: "hello.txt", size: 6 });
+      const head = (await c.infoArchive({ path: "/tmp/dir/hello.txt" })) as unknown as { headers: Record<string, string> };
+      const st = JSON.parse(Buffer.from(head.headers["x-docker-container-path-stat"]!, "base64").toString()) as unknown;
+      expect(st).toMatchObject({ name: "hello.txt", size: 6, mode: 0o640 });
       const evil = Buffer.concat(await gather(writeTar([{ name: "../../escape", type: "file", size: 1, body: Buffer.from("x") }])));
       await expect(c.putArchive(evil, { path: "/tmp" })).rejects.toHaveProperty("statusCode", 400);
     } finally {

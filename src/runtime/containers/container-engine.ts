@@ -612,7 +612,16 @@ export class ContainerEngine {
         case "created":
         case "exited":
         case "dead":
-          if (rec.state.rootfsMounted) await this.d.mounter.unmount(p.rootfs).catch(() => undefined);
+          // An engine killed in the middle of a start leaves a runtime container, a mount
+          // and a shim that the record does not know about yet: undo them.
+          if (await this.d.runtime.state(rec.id).catch(() => undefined)) {
+            await this.d.runtime.kill(rec.id, "SIGKILL", true).catch(() => undefined);
+            await this.d.runtime.delete(rec.id, true).catch(() => undefined);
+          }
+          if (rec.state.rootfsMounted || (await this.d.mounter.isMounted(p.rootfs))) {
+            await this.d.mounter.unmount(p.rootfs).catch(() => undefined);
+          }
+          await rm(p.exitFile, { force: true });
           break;
       }
     }

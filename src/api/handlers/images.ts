@@ -122,9 +122,27 @@ export function imageRoutes(r: Router<Handler>, deps: ApiDeps): void {
   const unsupported = (what: string): Handler => async () => {
     throw new HttpError(501, `${what} is not implemented by tstack yet`);
   };
-  r.add("GET", "/images/get", unsupported("saving images (docker save)"));
-  r.add("GET", "/images/{name*}/get", unsupported("saving images (docker save)"));
-  r.add("POST", "/images/load", unsupported("loading images (docker load)"));
+  // docker save: a tar that is both an OCI layout and a Docker archive.
+  const save = async (names: readonly string[], req: ApiRequest, res: Responder) => {
+    if (names.length === 0) throw new HttpError(400, "no image names given");
+    for (const n of names) await images.get(n); // 404 before the stream starts
+    const sink = res.stream(200, { "Content-Type": "application/x-tar" });
+    for await (const chunk of images.save(names)) {
+      if (req.signal.aborted) return;
+      await sink.write(chunk);
+    }
+    sink.end();
+  };
+  r.add("GET", "/images/get", (req, res) => save(req.query.getAll("names"), req, res));
+  r.add("GET", "/images/{name*}/get", (req, res) => save([req.params["name"]!], req, res));
+  r.add("POST", "/images/load", async (req, res) => {
+    const loaded = await images.load(req.body());
+    const quiet = queryBool(req.query, "quiet");
+    const lines = loaded.map((n) => JSON.stringify({ stream: n.startsWith("sha256:") ? `Loaded image ID: ${n}\n` : `Loaded image: ${n}\n` }) + "\n");
+    const sink = res.stream(200, { "Content-Type": "application/json" });
+    if (!quiet || lines.length > 0) for (const l of lines) await sink.write(l);
+    sink.end();
+  });
   r.add("GET", "/images/search", unsupported("searching registries"));
   r.add("POST", "/build", unsupported("building images"));
   r.add("POST", "/commit", unsupported("committing containers to images"));

@@ -62,7 +62,7 @@ async function foreground(ctx: CommandContext): Promise<void> {
     server = await api.startApiServer({ engine, socketPath: paths.socket, log });
     await mkdir(paths.runRoot, { recursive: true });
     await writeFile(paths.pidFile, `${process.pid}\n`);
-    log("info", `API listening on ${paths.socket} (pid ${process.pid})`);
+    log("info", `engine ready (pid ${process.pid}, socket ${paths.socket})`);
     await new Promise<void>((resolve) => {
       if (ctx.io.interrupt.signal.aborted) resolve();
       ctx.io.interrupt.signal.addEventListener("abort", () => resolve(), { once: true });

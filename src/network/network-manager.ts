@@ -168,8 +168,32 @@ export async function createNetworkManager(deps: NetworkManagerDeps): Promise<Ne
 
   const conflistOf = (net: NetworkRecord) => buildConflist(net, { ipamDataDir: ipamDir });
 
-  // Bridge + isolation + DNS listener of a network, once per manager (idempotent underneath).
+  // A network's bridge, isolation rules and DNS listener exist only while containers are
+  // attached to it: an idle engine holds nothing on the host. `users` counts attaches in
+  // flight (before their record exists), so a concurrent release never pulls the bridge
+  // from under an ADD; the per-network lock orders set-up and release.
+  const users = new Map<string, number>();
+  const netLocks = new Map<string, Mutex>();
+  const netLock = (id: string) => {
+    let m = netLocks.get(id);
+    if (!m) netLocks.set(id, (m = new Mutex()));
+    return m;
+  };
+
   function ensureReady(net: NetworkRecord): Promise<void> {
+    return netLock(net.id).run(() => setUp(net));
+  }
+
+  async function releaseIfUnused(netId: string): Promise<void> {
+    await netLock(netId).run(async () => {
+      if ((users.get(netId) ?? 0) > 0 || records.list().some((r) => r.networkId === netId)) return;
+      const net = networks.find(netId);
+      await stopDns(netId);
+      if (net) await bridges.remove(net);
+    });
+  }
+
+  function setUp(net: NetworkRecord): Promise<void> {
     let p = ready.get(net.id);
     if (!p) {
       p = (async () => {
@@ -231,6 +255,8 @@ export async function createNetworkManager(deps: NetworkManagerDeps): Promise<Ne
     names.delete(r.containerId, r.networkId);
     await invoker.del(r.conflist, r.runtime, r.result);
     await records.delete(r.containerId, r.networkId);
+    // The container is detached either way; a bridge that will not go is retried by reclaim.
+    await releaseIfUnused(r.networkId).catch(() => undefined);
   }
 
   // Last resort when DEL keeps failing (e.g. a plugin binary vanished): drop host-local's lease
@@ -276,14 +302,7 @@ export async function createNetworkManager(deps: NetworkManagerDeps): Promise<Ne
         await networks.put(rec);
         return rec;
       });
-      try {
-        await ensureReady(net);
-      } catch (err) {
-        await stopDns(net.id).catch(() => undefined);
-        await bridges.remove(net).catch(() => undefined);
-        await networks.delete(net.id);
-        throw failedPrecondition(`cannot set up network ${net.name}: ${(err as Error).message}`, err);
-      }
+      // The bridge comes with the first container (ensureReady in attach).
       return net;
     },
 
@@ -340,49 +359,56 @@ export async function createNetworkManager(deps: NetworkManagerDeps): Promise<Ne
       if (!IFNAME_RE.test(ifname)) throw invalidArgument(`invalid interface name ${JSON.stringify(ifname)}`);
       if (records.get(containerId, net.id)) throw conflict(`container ${containerId.slice(0, 12)} is already attached to network ${net.name}`);
       if (o.ipv4Address !== undefined) checkStaticIp(net, o.ipv4Address);
-      await ensureReady(net);
-      const key = Symbol(containerId);
-      const ports = await portLock.run(async () => {
-        const got = await allocatePorts(o.portMappings ?? [], reservations(), probe);
-        pending.set(key, got.map((mapping) => ({ owner: containerId, mapping })));
-        return got;
-      });
+      users.set(net.id, (users.get(net.id) ?? 0) + 1);
       try {
-        const runtime: CniRuntime = {
-          containerId,
-          netnsPath,
-          ifname,
-          ...(ports.length > 0
-            ? { portMappings: ports.map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol, ...(p.hostIp ? { hostIP: p.hostIp } : {}) })) }
-            : {}),
-          ...(o.ipv4Address !== undefined ? { ips: [`${o.ipv4Address}/${parseCidr(net.subnet).prefix}`] } : {}),
-        };
-        const conflist = conflistOf(net);
-        const allNames = [...(o.names ?? []), ...(o.aliases ?? [])];
-        const intent: AttachmentRecord = { containerId, networkId: net.id, conflist, runtime, names: allNames, ports };
-        await records.put(intent);
-        let result;
+        await ensureReady(net);
+        const key = Symbol(containerId);
+        const ports = await portLock.run(async () => {
+          const got = await allocatePorts(o.portMappings ?? [], reservations(), probe);
+          pending.set(key, got.map((mapping) => ({ owner: containerId, mapping })));
+          return got;
+        });
         try {
-          result = await invoker.add(conflist, runtime);
-        } catch (err) {
-          if (!(err instanceof CniAddFailed && err.rollbackFailed)) await records.delete(containerId, net.id);
-          throw err;
+          const runtime: CniRuntime = {
+            containerId,
+            netnsPath,
+            ifname,
+            ...(ports.length > 0
+              ? { portMappings: ports.map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol, ...(p.hostIp ? { hostIP: p.hostIp } : {}) })) }
+              : {}),
+            ...(o.ipv4Address !== undefined ? { ips: [`${o.ipv4Address}/${parseCidr(net.subnet).prefix}`] } : {}),
+          };
+          const conflist = conflistOf(net);
+          const allNames = [...(o.names ?? []), ...(o.aliases ?? [])];
+          const intent: AttachmentRecord = { containerId, networkId: net.id, conflist, runtime, names: allNames, ports };
+          await records.put(intent);
+          let result;
+          try {
+            result = await invoker.add(conflist, runtime);
+          } catch (err) {
+            if (!(err instanceof CniAddFailed && err.rollbackFailed)) await records.delete(containerId, net.id);
+            throw err;
+          }
+          const addr = containerAddress(result);
+          if (addr === undefined) {
+            await teardown({ ...intent, result }).catch(() => undefined);
+            throw failedPrecondition(`CNI ADD on network ${net.name} returned no IPv4 address for the container`);
+          }
+          const rec: AttachmentRecord = {
+            ...intent,
+            result,
+            address: { ip: addr.ip, prefixLen: addr.prefixLen, gateway: addr.gateway ?? net.gateway, ...(addr.mac ? { mac: addr.mac } : {}) },
+          };
+          await records.put(rec);
+          names.set({ containerId, networkId: net.id, ip: addr.ip, names: allNames });
+          return toAttachment(rec);
+        } finally {
+          pending.delete(key);
         }
-        const addr = containerAddress(result);
-        if (addr === undefined) {
-          await teardown({ ...intent, result }).catch(() => undefined);
-          throw failedPrecondition(`CNI ADD on network ${net.name} returned no IPv4 address for the container`);
-        }
-        const rec: AttachmentRecord = {
-          ...intent,
-          result,
-          address: { ip: addr.ip, prefixLen: addr.prefixLen, gateway: addr.gateway ?? net.gateway, ...(addr.mac ? { mac: addr.mac } : {}) },
-        };
-        await records.put(rec);
-        names.set({ containerId, networkId: net.id, ip: addr.ip, names: allNames });
-        return toAttachment(rec);
       } finally {
-        pending.delete(key);
+        users.set(net.id, (users.get(net.id) ?? 1) - 1);
+        // A failed attach may have been the network's only user.
+        await releaseIfUnused(net.id).catch(() => undefined);
       }
     },
 
@@ -444,7 +470,10 @@ export async function createNetworkManager(deps: NetworkManagerDeps): Promise<Ne
         if (!knownIpam.has(d)) await rm(join(ipamDir, d), { recursive: true, force: true });
       }
       for (const net of networks.list().filter((n) => !n.removing)) {
-        await ensureReady(net).catch((err: unknown) => errors.push(`network ${net.name}: ${(err as Error).message}`));
+        const used = records.list().some((r) => r.networkId === net.id);
+        await (used ? ensureReady(net) : releaseIfUnused(net.id)).catch((err: unknown) =>
+          errors.push(`network ${net.name}: ${(err as Error).message}`),
+        );
       }
       return { detached: dead.length, namespaces, bridges: removedBridges, errors };
     },

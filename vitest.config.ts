@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "unit", include: ["src/**/*.test.ts", "schema/**/*.test.ts", "bench/**/*.test.ts"], testTimeout: 20_000 } },
+      { test: { name: "unit", include: ["src/**/*.test.ts", "schema/**/*.test.ts", "bench/**/*.test.ts", "scripts/**/*.test.ts"], testTimeout: 20_000 } },
       {
         test: {
           name: "integration",

@@ -50,20 +50,20 @@ const COMMON_EXCLUDES = [
 ];
 
 // A plain-HTTP probe with busybox nc on the loopback address: no DNS lookup, so none of the
-// static-glibc resolver trouble Debian's static busybox wget has inside containers.
+// static-glibc resolver trouble Debian's static busybox wget can have inside containers.
+// busybox nc half-closes after the request; the backend is written to answer anyway.
 export function httpProbe(port: number, path: string): readonly string[] {
   return ["CMD-SHELL", `printf 'GET ${path} HTTP/1.0\\r\\n\\r\\n' | nc -w 3 127.0.0.1 ${port} | head -n 1 | grep -q ' 200 '`];
 }
 
-const NODE_PROBE =
-  "require('node:http').get('http://127.0.0.1:3000/healthz', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))";
-
+// Probed every second while starting (so `up --wait` returns quickly), every 5 s after.
 const healthcheck = (test: readonly string[]) => ({
   Test: test,
-  Interval: 2 * SECOND,
+  Interval: 5 * SECOND,
   Timeout: 3 * SECOND,
   StartPeriod: 30 * SECOND,
-  Retries: 15,
+  StartInterval: 1 * SECOND,
+  Retries: 3,
 });
 
 const file = (target: string, path: string, mode = 0o644): RecipeFile => ({ target, source: { kind: "file", path }, mode });
@@ -131,9 +131,9 @@ export function exampleRecipes(exampleDir: string): readonly ImageRecipe[] {
         User: "app",
         WorkingDir: "/app",
         ExposedPorts: { "3000/tcp": {} },
-        // Node's own HTTP client: a real request/response, and /healthz answers 200 only
-        // when redis answers PING.
-        Healthcheck: healthcheck(["CMD", "node", "-e", NODE_PROBE]),
+        // /healthz answers 200 only when redis answers PING. A `node -e` probe works too but
+        // costs ~0.6 s of CPU per probe; nc costs ~0.2 s, most of it the exec itself.
+        Healthcheck: healthcheck(httpProbe(3000, "/healthz")),
         Labels: labels("backend"),
       },
     },

@@ -56,16 +56,17 @@ export async function startExampleRegistry(options: ExampleRegistryOptions): Pro
   await writeFile(config, registryConfig(addr, join(dir, "storage")));
   const logFile = await open(join(dir, "registry.log"), "a");
   const child = spawn(binary, ["serve", config], { detached: true, stdio: ["ignore", logFile.fd, logFile.fd] });
-  await logFile.close();
+  // Listen before the first await: "spawn" fires on a later tick.
   const spawned = new Promise<void>((res, rej) => {
     child.once("spawn", res);
     child.once("error", rej);
   });
+  let exitCode: number | null = null;
+  child.once("exit", (code) => (exitCode = code ?? -1));
+  await logFile.close();
   await spawned.catch((err: unknown) => {
     throw failedPrecondition(`cannot run ${binary} (Debian package docker-registry)`, err);
   });
-  let exitCode: number | null = null;
-  child.once("exit", (code) => (exitCode = code ?? -1));
   child.unref();
   const pid = child.pid!;
   await writeFile(join(dir, "registry.pid"), `${pid}\n`);

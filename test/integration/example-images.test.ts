@@ -4,6 +4,10 @@ import { freePort } from "../fixtures/registry.ts";
 import { buildExampleImages, pushExampleImages, formatBytes, type TimedImage } from "../../scripts/example-images/build.ts";
 import { exampleImageRef } from "../../scripts/example-images/push-image.ts";
 import type { ImageName } from "../../scripts/example-images/recipes.ts";
+import { registryAnswers, startExampleRegistry, stopExampleRegistry } from "../../scripts/example-images/registry.ts";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 // Intent: the images of examples/microservices, assembled offline from Debian packages by
 // scripts/example-images, really work on tstack's engine: their programs run, their own
@@ -174,5 +178,26 @@ describe("example images (frontend, backend, db)", () => {
     const third = await json(`http://127.0.0.1:${frontendPort}/cgi-bin/api/counter`);
     expect(third).toEqual({ count: second.count + 1, db: "redis" });
     expect((await logsOf(backend.id)).stdout).toMatch(/GET \/api\/counter 200/);
+  });
+});
+
+describe("the example's loopback registry helper", () => {
+  it("starts detached, is found running by a second start, and stops by its own pid file only", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tstack-example-registry-"));
+    const addr = `127.0.0.1:${await freePort()}`;
+    try {
+      const first = await startExampleRegistry({ dir, addr });
+      expect(first.started).toBe(true);
+      expect(await registryAnswers(addr)).toBe(true);
+      expect(await startExampleRegistry({ dir, addr })).toEqual({ addr, started: false, pid: first.pid });
+      expect(await stopExampleRegistry({ dir })).toEqual({ stopped: true });
+      expect(await registryAnswers(addr)).toBe(false);
+      // A stale pid file naming some other process (this test runner) is discarded, not obeyed.
+      await writeFile(join(dir, "registry.pid"), `${process.pid}\n`);
+      expect(await stopExampleRegistry({ dir })).toEqual({ stopped: false });
+    } finally {
+      await stopExampleRegistry({ dir }).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The main job: bring the example stack (examples/microservices) up on tstack's own engine.
+# Builds its images offline from Debian packages (cached), serves them from a loopback
+# registry on 127.0.0.1:${TSTACK_REGISTRY_PORT:-5000}, runs `tstack up -d --wait`, then proves
+# the frontend → backend → db round trip. `tstack down -v` (in examples/microservices) ends it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x native/build/tstack-shim ] && [ -d node_modules ] || bash scripts/setup.sh
+port="${TSTACK_REGISTRY_PORT:-5000}"
+node --import tsx scripts/example-images/build.ts "127.0.0.1:${port}" --start-registry
+cd examples/microservices
+../../bin/tstack.js up -d --wait
+frontend="http://localhost:${FRONTEND_PORT:-8080}"
+backend="http://localhost:${BACKEND_PORT:-3000}"
+echo
+echo "frontend: ${frontend}/"
+echo "backend:  ${backend}/api/counter"
+echo -n "round trip (frontend → backend → db): "
+curl -fsS "${frontend}/cgi-bin/api/counter"
+echo
+echo "stop it with: (cd examples/microservices && ../../bin/tstack.js down -v)"

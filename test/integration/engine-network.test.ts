@@ -99,4 +99,20 @@ describe("containers on bridge networks", () => {
     expect(out).toContain("tstack busybox");
     await env.engine.containers.remove(a.id, { force: true });
   });
+
+  it("connects a running container to another network and disconnects it again", async () => {
+    await env.engine.networks.createNetwork({ name: "conn-a" });
+    await env.engine.networks.createNetwork({ name: "conn-b" });
+    const web = await httpd("web-conn", "conn-a");
+    await env.engine.containers.start(web.id);
+    const fetchByName = "echo -e 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 3 nc web-conn 80";
+    expect((await runIn("conn-b", fetchByName)).out).not.toContain("tstack busybox");
+    await env.engine.containers.connect(web.id, "conn-b", { aliases: ["web-b"] });
+    expect(env.engine.containers.get(web.id).state.endpoints.map((e) => e.networkName)).toEqual(["conn-a", "conn-b"]);
+    expect((await runIn("conn-b", fetchByName)).out).toContain("tstack busybox");
+    await env.engine.containers.disconnect(web.id, "conn-b");
+    expect((await runIn("conn-b", fetchByName)).out).not.toContain("tstack busybox");
+    expect((await runIn("conn-a", fetchByName)).out).toContain("tstack busybox");
+    await env.engine.containers.remove(web.id, { force: true });
+  });
 });

@@ -100,13 +100,24 @@ export function networkRoutes(r: Router<Handler>, deps: ApiDeps): void {
     res.json(200, { NetworksDeleted: await nm.prune(keep) });
   });
 
-  const needsEngine = (what: string): Handler => async (req) => {
+  // Docker's connect body: { Container, EndpointConfig: { Aliases, IPAMConfig: { IPv4Address } } }.
+  r.add("POST", "/networks/{id}/connect", async (req, res) => {
     const body = asObj((await readJson(req)) ?? {}, "body");
     const container = str(body, "Container", "Container") ?? "";
-    deps.engine.containers.get(container); // 404 for an unknown container
-    if (!nm.list().some((n) => n.id === req.params["id"] || n.name === req.params["id"])) throw notFound(`network ${req.params["id"]} not found`);
-    throw new HttpError(501, `${what} a network after the container was created is not supported by tstack yet; name the networks in the create request (NetworkingConfig.EndpointsConfig)`);
-  };
-  r.add("POST", "/networks/{id}/connect", needsEngine("connecting a container to"));
-  r.add("POST", "/networks/{id}/disconnect", needsEngine("disconnecting a container from"));
+    const ep = obj(body, "EndpointConfig", "EndpointConfig") ?? {};
+    const ipam = obj(ep, "IPAMConfig", "EndpointConfig.IPAMConfig") ?? {};
+    const aliases = list(ep, "Aliases", "EndpointConfig.Aliases") ?? [];
+    const ipv4 = str(ipam, "IPv4Address", "EndpointConfig.IPAMConfig.IPv4Address");
+    await deps.engine.containers.connect(container, req.params["id"]!, {
+      aliases: aliases.map(String),
+      ...(ipv4 ? { ipv4Address: ipv4 } : {}),
+    });
+    res.empty(200);
+  });
+  r.add("POST", "/networks/{id}/disconnect", async (req, res) => {
+    const body = asObj((await readJson(req)) ?? {}, "body");
+    const container = str(body, "Container", "Container") ?? "";
+    await deps.engine.containers.disconnect(container, req.params["id"]!);
+    res.empty(200);
+  });
 }

@@ -18,6 +18,7 @@ import {
   type ContainerState,
   type LogConfig,
   type MountRequest,
+  type EndpointRequest,
 } from "./container-record.ts";
 import { generateName, normalizeContainerName } from "./container-names.ts";
 import type { ContainerStore } from "./container-store.ts";
@@ -446,6 +447,52 @@ export class ContainerEngine {
         }
       }
       this.emit(cur, "destroy");
+    });
+  }
+
+  /** Docker's network connect: at once for a running container, else from its next start. */
+  async connect(idOrName: string, network: string, req: EndpointRequest = {}): Promise<void> {
+    const rec0 = this.get(idOrName);
+    await this.d.store.locked(rec0.id, async () => {
+      const rec = this.get(rec0.id);
+      if (rec.config.networking.mode.kind !== "bridge") {
+        throw conflict(`container ${rec.name} uses network mode ${rec.config.networking.mode.kind}: it cannot be connected to a network`);
+      }
+      const name = this.d.network.networkName(network);
+      const current = Object.keys(rec.config.networking.networks);
+      if (current.includes(name) || (current.length === 0 && name === "bridge")) {
+        throw conflict(`container ${rec.name} is already connected to network ${name}`);
+      }
+      // With no network named, the container is on the default one: keep it there.
+      const networks = { ...(current.length === 0 ? { bridge: {} } : rec.config.networking.networks), [name]: req };
+      let state = rec.state;
+      if (rec.state.status === "running" || rec.state.status === "paused") {
+        const ep = await this.d.network.connect(rec, name, req);
+        state = { ...state, endpoints: [...state.endpoints, ep] };
+      }
+      const saved = await this.d.store.save({ ...rec, config: { ...rec.config, networking: { ...rec.config.networking, networks } }, state });
+      this.d.events.emit({ type: "network", action: "connect", id: name, attributes: { container: saved.id, name } });
+    });
+  }
+
+  async disconnect(idOrName: string, network: string): Promise<void> {
+    const rec0 = this.get(idOrName);
+    await this.d.store.locked(rec0.id, async () => {
+      const rec = this.get(rec0.id);
+      const name = this.d.network.networkName(network);
+      const current = Object.keys(rec.config.networking.networks);
+      const connected = current.includes(name) || (current.length === 0 && name === "bridge");
+      if (!connected) throw conflict(`container ${rec.name} is not connected to network ${name}`);
+      const networks = Object.fromEntries(Object.entries(current.length === 0 ? { bridge: {} } : rec.config.networking.networks).filter(([n]) => n !== name));
+      let state = rec.state;
+      if (rec.state.status === "running" || rec.state.status === "paused") {
+        await this.d.network.disconnect(rec, name);
+        state = { ...state, endpoints: state.endpoints.filter((e) => e.networkName !== name) };
+      }
+      // A container left on no network gets none at all (Docker: network mode stays, no endpoints).
+      const mode = Object.keys(networks).length === 0 ? ({ kind: "none" } as const) : rec.config.networking.mode;
+      await this.d.store.save({ ...rec, config: { ...rec.config, networking: { ...rec.config.networking, mode, networks } }, state });
+      this.d.events.emit({ type: "network", action: "disconnect", id: name, attributes: { container: rec.id, name } });
     });
   }
 

@@ -1,5 +1,5 @@
 import type { NetworkMode } from "../spec/index.ts";
-import type { ContainerRecord, Endpoint, PublishedPort } from "./container-record.ts";
+import type { ContainerRecord, Endpoint, EndpointRequest, PublishedPort } from "./container-record.ts";
 
 // The container engine's seams towards the monitor (shim) and the network layer. The
 // engine is written against these; adapters bind them to src/runtime/shim and src/network.
@@ -74,4 +74,10 @@ export interface NetworkPort {
   setUp(rec: ContainerRecord, peers: { netnsOf(idOrName: string): string | undefined }): Promise<NetworkSetup>;
   /** After exit or on a failed start: releases all `setUp` made. Idempotent. */
   tearDown(rec: ContainerRecord): Promise<void>;
+  /** Adds an interface on `network` to a running container's namespace. */
+  connect(rec: ContainerRecord, network: string, req: EndpointRequest): Promise<Endpoint>;
+  /** Removes the container's interface on `network`. */
+  disconnect(rec: ContainerRecord, network: string): Promise<void>;
+  /** The network's canonical name (and that it exists). */
+  networkName(network: string): string;
 }

@@ -89,8 +89,23 @@ export function createNetworkPort(nm: NetworkManager, opts: { etcResolvConf?: st
         throw err;
       }
     },
+    async connect(rec, network, req) {
+      if (!rec.state.netnsPath) throw conflict(`container ${rec.name} has no network namespace of its own to connect`);
+      const a = await nm.attach(rec.id, rec.state.netnsPath, network, {
+        ifname: `eth${rec.state.endpoints.length}`,
+        ...(req.ipv4Address ? { ipv4Address: req.ipv4Address } : {}),
+        names: [...new Set([rec.name, rec.config.options.hostname || rec.id.slice(0, 12), rec.id.slice(0, 12)])],
+        aliases: req.aliases ?? [],
+      });
+      return { network: a.networkId, networkName: a.networkName, ip: a.ip, prefixLen: a.prefixLen, gateway: a.gateway, mac: a.mac ?? "", aliases: req.aliases ?? [] };
+    },
+    async disconnect(rec, network) {
+      await nm.detach(rec.id, nm.inspect(network).id);
+    },
+    networkName: (network) => nm.inspect(network).name,
     async tearDown(rec: ContainerRecord) {
-      if (rec.config.networking.mode.kind !== "bridge") return;
+      // A namespace of ours exists for bridge mode (and stays after a disconnect from every network).
+      if (rec.config.networking.mode.kind !== "bridge" && !rec.state.netnsPath) return;
       await nm.detachAll(rec.id);
       await nm.destroySandbox(rec.id);
     },

@@ -4,7 +4,6 @@ import dnsPacket from "dns-packet";
 import { NameTable } from "./name-table.ts";
 import { startDnsServer } from "./dns-server.ts";
 import { containerResolvConf, hostResolvConfPath, parseResolvConf, renderResolvConf } from "./resolv-conf.ts";
-import { renderHostsFile } from "./hosts-file.ts";
 
 interface Reply { id?: number; rcode?: string; answers?: { data?: unknown }[] }
 
@@ -100,11 +99,5 @@ describe("resolv.conf and hosts", () => {
     );
     expect(containerResolvConf({ kind: "host" }, host).nameservers).toEqual(["10.255.255.53"]);
     expect(containerResolvConf({ kind: "none" }, host, { dnsSearch: [] })).toEqual({ nameservers: [], search: [], options: ["ndots:2"] });
-  });
-  it("renders a hosts file with the container's own names", () => {
-    const text = renderHostsFile([{ ip: "172.18.0.2", names: ["web-1", "web"] }]);
-    expect(text.split("\n")).toContain("172.18.0.2\tweb-1 web");
-    expect(text.startsWith("127.0.0.1\tlocalhost\n")).toBe(true);
-    expect(() => renderHostsFile([{ ip: "nope", names: ["x"] }])).toThrow(/invalid address/);
   });
 });

@@ -6,7 +6,6 @@ export { buildConflist, cniNetworkName, CNI_VERSION, type Conflist, type PluginC
 export { createCniInvoker, CniAddFailed, type CniInvoker, type CniRuntime, type CniPortMapping } from "./cni-invoker.ts";
 export { parsePortBindings, formatPort, type PortMapping, type ResolvedPortMapping, type DockerPortBindings, type PortProtocol } from "./ports.ts";
 export { renderResolvConf, parseResolvConf, containerResolvConf, hostResolvConfPath, type ResolvConf } from "./resolv-conf.ts";
-export { renderHostsFile, rewriteInPlace, type HostsEntry } from "./hosts-file.ts";
 export { DEFAULT_ADDRESS_POOLS, allocateSubnet, type AddressPool } from "./subnet-pool.ts";
 export { execaCommandRunner, type CommandRunner, type CommandResult } from "./command-runner.ts";
 export type { Upstream } from "./dns-server.ts";

@@ -3,15 +3,8 @@ import { describe, it, expect, inject, beforeAll, afterAll } from "vitest";
 import { startApiServer, type ApiServer } from "../../src/api/index.ts";
 import { openEngineEnv, type EngineEnv } from "../support/engine-env.ts";
 import { freePort } from "../fixtures/registry.ts";
+import { eventually } from "../support/eventually.ts";
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch((e: unknown) => e as T);
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // The docker CLI (v28) end to end against tstack's engine.
 const registry = inject("registry");

@@ -2,17 +2,10 @@ import { describe, it, expect, inject, beforeAll, afterAll } from "vitest";
 import { createServer } from "node:net";
 import { openEngineEnv, type EngineEnv } from "../support/engine-env.ts";
 import { freePort } from "../fixtures/registry.ts";
+import { eventually } from "../support/eventually.ts";
 
 const busybox = `${inject("registry")}/busybox:latest`;
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch((e: unknown) => e as T);
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("containers on bridge networks", () => {
   let env: EngineEnv;

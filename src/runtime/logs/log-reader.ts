@@ -2,18 +2,16 @@ import { open, stat, type FileHandle } from "node:fs/promises";
 import { watch } from "node:fs";
 import { basename, dirname } from "node:path";
 import { parseTimeNs } from "./log-time.ts";
+import { parseLogLine, type LogLine } from "../shim/index.ts";
 
 // Reads a container's json-file log (FILE, with rotated FILE.1 … FILE.N, oldest last)
 // with Docker's options: tail, since, until, follow. Follow keeps reading across rotation
 // and across restarts of the container (the shim appends to the same file).
 
-export type LogStream = "stdout" | "stderr";
+export type { LogStream } from "../shim/index.ts";
 
-export interface LogEntry {
-  readonly stream: LogStream;
-  readonly time: string; // RFC 3339 with nanoseconds
+export interface LogEntry extends LogLine {
   readonly timeNs: bigint;
-  readonly log: string;
 }
 
 export interface ReadLogsOptions {
@@ -27,12 +25,12 @@ export interface ReadLogsOptions {
   readonly pollMs?: number;
 }
 
-export function parseLogLine(line: string): LogEntry | undefined {
+// The shim defines the record format; a torn or damaged record (a crash mid-write, a
+// hand-edited file) is skipped rather than ending the read.
+export function parseLogEntry(line: string): LogEntry | undefined {
   try {
-    const o = JSON.parse(line) as { log?: unknown; stream?: unknown; time?: unknown };
-    if (typeof o.log !== "string" || typeof o.time !== "string") return undefined;
-    const stream: LogStream = o.stream === "stderr" ? "stderr" : "stdout";
-    return { stream, time: o.time, timeNs: parseTimeNs(o.time), log: o.log };
+    const l = parseLogLine(line);
+    return { ...l, timeNs: parseTimeNs(l.time) };
   } catch {
     return undefined;
   }
@@ -96,7 +94,7 @@ export async function* readLogs(path: string, o: ReadLogsOptions = {}): AsyncGen
       const st = await fh.stat();
       const state = { fh, ino: st.ino, pos: { pos: 0 }, splitter: new LineSplitter() };
       for await (const line of readFrom(fh, state.pos, state.splitter)) {
-        const e = parseLogLine(line);
+        const e = parseLogEntry(line);
         if (e) yield* emit(e);
       }
       if (f === path) current = state;
@@ -116,7 +114,7 @@ export async function* readLogs(path: string, o: ReadLogsOptions = {}): AsyncGen
         if (o.signal?.aborted) return;
         if (current) {
           for await (const line of readFrom(current.fh, current.pos, current.splitter)) {
-            const e = parseLogLine(line);
+            const e = parseLogEntry(line);
             if (e && passes(e, live)) yield e;
           }
         }
@@ -134,7 +132,7 @@ export async function* readLogs(path: string, o: ReadLogsOptions = {}): AsyncGen
           // One last read: output written just before the exit.
           if (current) {
             for await (const line of readFrom(current.fh, current.pos, current.splitter)) {
-              const e = parseLogLine(line);
+              const e = parseLogEntry(line);
               if (e && passes(e, live)) yield e;
             }
           }

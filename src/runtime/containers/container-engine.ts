@@ -455,22 +455,29 @@ export class ContainerEngine {
     const rec0 = this.get(idOrName);
     await this.d.store.locked(rec0.id, async () => {
       const rec = this.get(rec0.id);
-      if (rec.config.networking.mode.kind !== "bridge") {
-        throw conflict(`container ${rec.name} uses network mode ${rec.config.networking.mode.kind}: it cannot be connected to a network`);
+      const mode = rec.config.networking.mode.kind;
+      const running = rec.state.status === "running" || rec.state.status === "paused";
+      // `none` after a disconnect from every network (clients such as docker-compose v1
+      // disconnect and reconnect with aliases) may be connected again; host and shared
+      // namespaces may not, nor a running container with no namespace of tstack's.
+      if (mode === "host" || mode === "container" || (mode === "none" && running && !rec.state.netnsPath)) {
+        throw conflict(`container ${rec.name} uses network mode ${mode}: it cannot be connected to a network`);
       }
       const name = this.d.network.networkName(network);
       const current = Object.keys(rec.config.networking.networks);
-      if (current.includes(name) || (current.length === 0 && name === "bridge")) {
+      const onDefault = mode === "bridge" && current.length === 0;
+      if (current.includes(name) || (onDefault && name === "bridge")) {
         throw conflict(`container ${rec.name} is already connected to network ${name}`);
       }
-      // With no network named, the container is on the default one: keep it there.
-      const networks = { ...(current.length === 0 ? { bridge: {} } : rec.config.networking.networks), [name]: req };
+      // With no network named, a bridge-mode container is on the default one: keep it there.
+      const networks = { ...(onDefault ? { bridge: {} } : rec.config.networking.networks), [name]: req };
       let state = rec.state;
       if (rec.state.status === "running" || rec.state.status === "paused") {
         const ep = await this.d.network.connect(rec, name, req);
         state = { ...state, endpoints: [...state.endpoints, ep] };
       }
-      const saved = await this.d.store.save({ ...rec, config: { ...rec.config, networking: { ...rec.config.networking, networks } }, state });
+      const networking = { ...rec.config.networking, mode: { kind: "bridge" as const }, networks };
+      const saved = await this.d.store.save({ ...rec, config: { ...rec.config, networking }, state });
       this.d.events.emit({ type: "network", action: "connect", id: name, attributes: { container: saved.id, name } });
     });
   }
@@ -481,9 +488,10 @@ export class ContainerEngine {
       const rec = this.get(rec0.id);
       const name = this.d.network.networkName(network);
       const current = Object.keys(rec.config.networking.networks);
-      const connected = current.includes(name) || (current.length === 0 && name === "bridge");
+      const onDefault = rec.config.networking.mode.kind === "bridge" && current.length === 0;
+      const connected = current.includes(name) || (onDefault && name === "bridge");
       if (!connected) throw conflict(`container ${rec.name} is not connected to network ${name}`);
-      const networks = Object.fromEntries(Object.entries(current.length === 0 ? { bridge: {} } : rec.config.networking.networks).filter(([n]) => n !== name));
+      const networks = Object.fromEntries(Object.entries(onDefault ? { bridge: {} } : rec.config.networking.networks).filter(([n]) => n !== name));
       let state = rec.state;
       if (rec.state.status === "running" || rec.state.status === "paused") {
         await this.d.network.disconnect(rec, name);

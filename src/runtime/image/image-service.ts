@@ -106,7 +106,7 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
   async function load(config: Digest): Promise<LocalImage> {
     const recs = records.byConfig(config);
     const first = recs[0];
-    if (!first) throw notFound(`no such image: ${config}`);
+    if (!first) throw notFound(`No such image: ${config}`);
     const manifest = parseImageManifest(await content.readBytes(first.manifest));
     const cfg = parseImageConfig(await content.readBytes(config));
     return {
@@ -236,7 +236,7 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
   async function push(refStr: string, opts: { signal?: AbortSignal; onProgress?: (p: ImageProgress) => void } = {}): Promise<Digest> {
     const ref = parseReference(refStr);
     const img = await find(refStr);
-    if (!img) throw notFound(`no such image: ${refStr}`);
+    if (!img) throw notFound(`No such image: ${refStr}`);
     const call = opts.signal ? { signal: opts.signal } : {};
     const configDesc = img.manifest.config;
     const blobs: Descriptor[] = [...img.manifest.layers, configDesc];
@@ -268,13 +268,13 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
     },
     async get(refOrId) {
       const img = await find(refOrId);
-      if (!img) throw notFound(`no such image: ${refOrId}`);
+      if (!img) throw notFound(`No such image: ${refOrId}`);
       return img;
     },
     find,
     async tag(source, target) {
       const img = await find(source);
-      if (!img) throw notFound(`no such image: ${source}`);
+      if (!img) throw notFound(`No such image: ${source}`);
       const ref = parseReference(target);
       if (ref.digest) throw invalidArgument(`cannot tag with a digest: ${target}`);
       const base = records.byConfig(img.id)[0]!;
@@ -286,7 +286,7 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
     },
     async remove(refOrId, opts) {
       const id = resolveId(refOrId);
-      if (!id) throw notFound(`no such image: ${refOrId}`);
+      if (!id) throw notFound(`No such image: ${refOrId}`);
       const byName = (() => {
         try {
           const ref = parseNamedReference(refOrId);

@@ -12,6 +12,7 @@ PACKAGES=(
   attr                        # setfattr: xattrs and overlay opaque markers when unpacking layers
   busybox-static              # the base of the offline test images
   docker-compose              # the Python v1 client, driven against the engine API in the tests
+  docker.io                   # a real Docker Engine: the compose layer is tested against it too (started by the tests only)
   docker-registry             # a real OCI registry on 127.0.0.1 for tests and the example
   skopeo                      # pushes the offline-built fixture images; the pull benchmark's peer
   gcc make libc6-dev          # builds tstack-shim, the per-container monitor (native/)

@@ -29,6 +29,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # docker.io is installed as the tests' peer only: when this script brought it, it does not
+  # leave a system-wide Docker daemon running (the tests start their own, without iptables).
+  if printf '%s\n' "${missing[@]}" | grep -qx docker.io && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    systemctl disable --now docker.service docker.socket >/dev/null 2>&1 || true
+  fi
 fi
 
 make -s -C native

@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   pull: () => import("./pull.bench.ts"),
   start: () => import("./start.bench.ts"),
   net: () => import("./net.bench.ts"),
+  up: () => import("./up.bench.ts"),
 };
 
 async function main(): Promise<void> {

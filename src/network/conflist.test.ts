@@ -32,3 +32,13 @@ describe("buildConflist", () => {
     await expect(JSON.stringify(c, null, 2) + "\n").toMatchFileSnapshot("./__golden__/conflist-internal.json");
   });
 });
+
+describe("masqueradeRule", () => {
+  it("is one rule per network, and none for an internal network", async () => {
+    const { masqueradeRule } = await import("./host-bridges.ts");
+    expect(masqueradeRule({ bridge: "tst-abc", internal: false, subnet: "10.1.0.0/24" })).toEqual([
+      "-s", "10.1.0.0/24", "!", "-o", "tst-abc", "-m", "comment", "--comment", "tstack:tst-abc", "-j", "MASQUERADE",
+    ]);
+    expect(masqueradeRule({ bridge: "tst-abc", internal: true, subnet: "10.1.0.0/24" })).toBeUndefined();
+  });
+});

@@ -52,7 +52,9 @@ export function buildConflist(net: NetworkRecord, paths: ConflistPaths): Conflis
     type: "bridge",
     bridge: net.bridge,
     isGateway: true,
-    ipMasq: !net.internal,
+    // One masquerade rule per network is installed with the bridge (host-bridges.ts) instead of
+    // the plugin's chain per container: per-container iptables work serialises on the xtables lock.
+    ipMasq: false,
     hairpinMode: true,
     // A static address per attach arrives as runtimeConfig.ips, which host-local reads.
     capabilities: { ips: true },

@@ -35,6 +35,12 @@ export function isolationRules(net: Pick<NetworkRecord, "bridge" | "internal">):
   return [["-i", net.bridge, "!", "-o", net.bridge, ...c, "-j", ISOLATION_CHAIN_2]];
 }
 
+/** Outbound NAT for a network's containers (none for internal networks). Pure. */
+export function masqueradeRule(net: Pick<NetworkRecord, "bridge" | "internal" | "subnet">): string[] | undefined {
+  if (net.internal) return undefined;
+  return ["-s", net.subnet, "!", "-o", net.bridge, "-m", "comment", "--comment", tag(net.bridge), "-j", "MASQUERADE"];
+}
+
 // The rule the firewall plugin puts first in FORWARD; created by us first so ours stays ahead of it.
 const FIREWALL_JUMP = ["-m", "comment", "--comment", "CNI firewall plugin rules", "-j", "CNI-FORWARD"];
 
@@ -51,6 +57,13 @@ export function createHostBridges(runner: CommandRunner): HostBridges {
   const ensureChain = async (chain: string) => {
     const r = await ipt(["-N", chain]);
     if (r.exitCode !== 0 && !/exists/i.test(r.stderr)) throw failedPrecondition(`iptables -N ${chain}: ${r.stderr.trim()}`);
+  };
+
+  const natRun = (args: readonly string[]) => runner.run("iptables", ["-w", "-t", "nat", ...args]);
+  const ensureNatRule = async (rule: readonly string[]) => {
+    if ((await natRun(["-C", "POSTROUTING", ...rule])).exitCode === 0) return;
+    const r = await natRun(["-A", "POSTROUTING", ...rule]);
+    if (r.exitCode !== 0) throw failedPrecondition(`iptables -t nat -A POSTROUTING ${rule.join(" ")}: ${r.stderr.trim()}`);
   };
 
   let base: Promise<void> | undefined;
@@ -92,8 +105,14 @@ export function createHostBridges(runner: CommandRunner): HostBridges {
       await runOk(runner, "ip", ["addr", "replace", `${net.gateway}/${prefixLength(net.subnet)}`, "dev", net.bridge]);
       await runOk(runner, "ip", ["link", "set", "dev", net.bridge, "up"]);
       for (const rule of isolationRules(net)) await ensureRule(ISOLATION_CHAIN, rule);
+      const masq = masqueradeRule(net);
+      if (masq) await ensureNatRule(masq);
     },
     async remove(net) {
+      const masq = masqueradeRule(net);
+      if (masq) while ((await natRun(["-D", "POSTROUTING", ...masq])).exitCode === 0) {
+        // every copy, as for the isolation rules
+      }
       for (const rule of isolationRules(net)) {
         while ((await ipt(["-D", ISOLATION_CHAIN, ...rule])).exitCode === 0) {
           // a rule could have been added twice by a crash between -C and -A: remove every copy

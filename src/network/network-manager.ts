@@ -378,7 +378,9 @@ export async function createNetworkManager(deps: NetworkManagerDeps): Promise<Ne
               : {}),
             ...(o.ipv4Address !== undefined ? { ips: [`${o.ipv4Address}/${parseCidr(net.subnet).prefix}`] } : {}),
           };
-          const conflist = conflistOf(net);
+          // portmap's DEL walks its chains even for a container without ports: leave it out then.
+          const full = conflistOf(net);
+          const conflist = ports.length > 0 ? full : { ...full, plugins: full.plugins.filter((p) => p.type !== "portmap") };
           const allNames = [...(o.names ?? []), ...(o.aliases ?? [])];
           const intent: AttachmentRecord = { containerId, networkId: net.id, conflist, runtime, names: allNames, ports };
           await records.put(intent);

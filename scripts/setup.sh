@@ -43,3 +43,6 @@ make -s -C native
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+# The compiled CLI starts in ~0.2 s instead of ~0.5 s through tsx; bin/tstack.js uses it
+# while it is newer than every source file.
+npm run -s build

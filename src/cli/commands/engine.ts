@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
 import { failedPrecondition, unavailable, unimplemented } from "../../common/errors.ts";
@@ -19,14 +18,8 @@ export function logLine(time: Date, level: string, msg: string): string {
 }
 
 async function loadApi(): Promise<ApiModule> {
-  // The extension follows this file's (.ts under tsx, .js once built); a variable specifier also
-  // keeps the type checker from requiring the module to exist.
-  const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-  const url = new URL(`../../api/index${ext}`, import.meta.url);
-  if (!existsSync(url)) throw unimplemented("the engine API server (src/api) is not part of this build yet; `tstack engine` cannot serve the Docker API");
-  const mod = (await import(url.href)) as Partial<ApiModule>;
-  if (typeof mod.startApiServer !== "function") throw unimplemented("src/api does not export startApiServer yet");
-  return mod as ApiModule;
+  // Loaded only by `tstack engine`: the other commands never pay for the server's modules.
+  return (await import("../../api/index.ts")) as ApiModule;
 }
 
 export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {

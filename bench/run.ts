@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   start: () => import("./start.bench.ts"),
   net: () => import("./net.bench.ts"),
   up: () => import("./up.bench.ts"),
+  api: () => import("./api.bench.ts"),
 };
 
 async function main(): Promise<void> {

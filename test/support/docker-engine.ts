@@ -7,6 +7,8 @@ import { request } from "node:http";
 // docker0 (--iptables=false --bridge=none), and is stopped by its own pid.
 export interface DockerEngine {
   readonly socket: string;
+  readonly pid: number;
+  readonly execRoot: string;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,8 @@ export async function startDockerEngine(binary = "/usr/sbin/dockerd"): Promise<D
   }
   return {
     socket,
+    pid: child.pid ?? -1,
+    execRoot,
     async stop() {
       child.kill("SIGTERM");
       const t = setTimeout(() => child.kill("SIGKILL"), 20_000);

@@ -77,7 +77,9 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       insecureRegistries: o.insecureRegistries ?? [],
       credentials: dockerConfigCredentials({ path: defaultDockerConfigPath() }),
     });
-    const images = createImageService({ content, records, registry, snapshots: createSnapshotPort(snapshotter), events, now });
+    const registryWith = (c: { username: string; password: string }) =>
+      createRegistryClient({ insecureRegistries: o.insecureRegistries ?? [], credentials: async () => c });
+    const images = createImageService({ content, records, registry, registryWith, snapshots: createSnapshotPort(snapshotter), events, now });
     const volumes = await openVolumeStore(paths.stateRoot, { now });
     const store = await openContainerStore(paths.containers);
     networks = await createNetworkManager({ stateRoot: paths.stateRoot, runRoot: paths.runRoot, now });

@@ -10,6 +10,26 @@ import type { ImageProgress } from "../../runtime/image/pull-progress.ts";
 
 const JSON_STREAM = { "Content-Type": "application/json" };
 
+/**
+ * Docker's X-Registry-Auth: base64url JSON {username, password, serveraddress}. Absent or empty:
+ * the engine's own credentials (~/.docker/config.json). Identity tokens are not supported.
+ */
+export function registryAuth(req: Pick<ApiRequest, "headers">): { username: string; password: string } | undefined {
+  const raw = req.headers["x-registry-auth"];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (!value) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(value.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8"));
+  } catch {
+    throw new HttpError(400, "X-Registry-Auth is not base64-encoded JSON");
+  }
+  const o = (parsed ?? {}) as { username?: unknown; password?: unknown; identitytoken?: unknown };
+  if (typeof o.identitytoken === "string" && o.identitytoken) throw new HttpError(501, "X-Registry-Auth: identity tokens are not supported by tstack");
+  if (typeof o.username !== "string" || !o.username) return undefined;
+  return { username: o.username, password: typeof o.password === "string" ? o.password : "" };
+}
+
 /** Streams a pull or push as Docker's JSON progress; a failure after the start is an error line. */
 async function progressStream(
   req: ApiRequest,
@@ -53,9 +73,9 @@ export function imageRoutes(r: Router<Handler>, deps: ApiDeps): void {
     const parsed = parseReference(ref); // 400 before any progress for a malformed name
     const platform = q.get("platform");
     const plat = platform ? platformOf(platform) : undefined;
-    // X-Registry-Auth is not passed on: credentials come from the engine's ~/.docker/config.json.
+    const credentials = registryAuth(req);
     await progressStream(req, res, "pull", parsed.tag ?? parsed.digest ?? "latest", (onProgress) =>
-      images.pull(ref, { signal: req.signal, onProgress, ...(plat ? { platform: plat } : {}) }),
+      images.pull(ref, { signal: req.signal, onProgress, ...(plat ? { platform: plat } : {}), ...(credentials ? { credentials } : {}) }),
     );
   });
 
@@ -95,7 +115,10 @@ export function imageRoutes(r: Router<Handler>, deps: ApiDeps): void {
     const tag = req.query.get("tag") ?? "";
     const ref = tag ? `${name}:${tag}` : name;
     await images.get(ref); // 404 before the stream for an unknown image
-    await progressStream(req, res, "push", tag || "latest", (onProgress) => images.push(ref, { signal: req.signal, onProgress }));
+    const credentials = registryAuth(req);
+    await progressStream(req, res, "push", tag || "latest", (onProgress) =>
+      images.push(ref, { signal: req.signal, onProgress, ...(credentials ? { credentials } : {}) }),
+    );
   });
 
   r.add("DELETE", "/images/{name*}", async (req, res) => {

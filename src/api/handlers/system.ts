@@ -6,6 +6,9 @@ import { imageListJson } from "../compat/image-json.ts";
 import { volumeJson } from "../compat/volume-json.ts";
 import type { ApiDeps } from "../deps.ts";
 import { HttpError } from "../errors.ts";
+import { TstackError } from "../../common/errors.ts";
+import { asObj, str } from "../compat/field-readers.ts";
+import { readJson } from "../http/json-body.ts";
 import type { Handler } from "../http/context.ts";
 import { parseFilters } from "../http/query.ts";
 import { DEFAULT_API_VERSION, MIN_API_VERSION, type Router } from "../router.ts";
@@ -28,6 +31,20 @@ export function systemRoutes(r: Router<Handler>, deps: ApiDeps): void {
     sink.end();
   };
   r.add("GET", "/_ping", ping);
+  // `docker login`: the credentials are checked against the registry; the client keeps them.
+  r.add("POST", "/auth", async (req, res) => {
+    const body = asObj((await readJson(req)) ?? {}, "body");
+    const username = str(body, "username", "username") ?? "";
+    const password = str(body, "password", "password") ?? "";
+    if (!username) throw new HttpError(400, "username is required");
+    try {
+      await deps.engine.images.login(str(body, "serveraddress", "serveraddress") ?? "", { username, password });
+    } catch (err) {
+      if (err instanceof TstackError && err.kind === "PermissionDenied") throw new HttpError(401, `login failed: ${err.message}`);
+      throw err;
+    }
+    res.json(200, { Status: "Login Succeeded", IdentityToken: "" });
+  });
   r.add("HEAD", "/_ping", ping);
 
   r.add("GET", "/version", async (_req, res) => {

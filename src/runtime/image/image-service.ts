@@ -19,6 +19,7 @@ import {
   type Descriptor,
   type ImageConfig,
   type ImageManifest,
+  type Credentials,
   type PlatformSpec,
   type RegistryClient,
 } from "../registry/index.ts";
@@ -44,6 +45,8 @@ export interface LocalImage {
 
 export interface PullOptions {
   readonly platform?: PlatformSpec;
+  /** Credentials for this call only (Docker's X-Registry-Auth), instead of the engine's own. */
+  readonly credentials?: Credentials;
   /** false: download and verify only (layers are unpacked when a container first needs them). */
   readonly unpack?: boolean;
   readonly signal?: AbortSignal;
@@ -62,7 +65,9 @@ export interface RemoveResult {
  */
 export interface ImageService {
   pull(ref: string, opts?: PullOptions): Promise<LocalImage>;
-  push(ref: string, opts?: { signal?: AbortSignal; onProgress?: (p: ImageProgress) => void }): Promise<Digest>;
+  push(ref: string, opts?: { signal?: AbortSignal; onProgress?: (p: ImageProgress) => void; credentials?: Credentials }): Promise<Digest>;
+  /** Checks credentials against a registry (Docker's /auth, `docker login`). */
+  login(serverAddress: string, credentials: Credentials): Promise<void>;
   list(): Promise<readonly LocalImage[]>;
   /** By name (`busybox`, `localhost:5000/a:b`, `repo@sha256:…`), full ID or unique ID prefix. */
   get(refOrId: string): Promise<LocalImage>;
@@ -83,6 +88,8 @@ export interface ImageServiceDeps {
   readonly content: ContentStore;
   readonly records: ImageRecords;
   readonly registry: RegistryClient;
+  /** A client that uses the given credentials (per-call auth); defaults to `registry`. */
+  readonly registryWith?: (c: Credentials) => RegistryClient;
   readonly snapshots: SnapshotPort;
   readonly events?: EventBus;
   readonly now: () => Date;
@@ -92,7 +99,8 @@ export interface ImageServiceDeps {
 const ID_RE = /^(sha256:)?([a-f0-9]{4,64})$/;
 
 export function createImageService(deps: ImageServiceDeps): ImageService {
-  const { content, records, registry, snapshots } = deps;
+  const { content, records, snapshots } = deps;
+  const clientFor = (c?: Credentials): RegistryClient => (c && deps.registryWith ? deps.registryWith(c) : deps.registry);
   const concurrency = deps.downloadConcurrency ?? 4;
   // Blobs a running pull has stored but not yet recorded: garbage collection must keep them.
   const leases = new Map<string, number>();
@@ -144,6 +152,7 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
   }
 
   async function pullLayer(
+    registry: RegistryClient,
     ref: ImageReference,
     layer: Descriptor,
     diffIds: readonly string[],
@@ -182,6 +191,7 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
 
   async function pull(refStr: string, opts: PullOptions = {}): Promise<LocalImage> {
     const ref = parseReference(refStr);
+    const registry = clientFor(opts.credentials);
     const call = opts.signal ? { signal: opts.signal } : {};
     const resolved = await registry.resolve(ref, { ...call, ...(opts.platform ? { platform: opts.platform } : {}) });
     const held: string[] = [resolved.target.digest, resolved.descriptor.digest, resolved.manifest.config.digest];
@@ -205,7 +215,7 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
         );
       }
       const chain = chainIds(diffIds);
-      await mapLimit(resolved.manifest.layers, concurrency, (layer, i) => pullLayer(ref, layer, diffIds, i, chain, opts));
+      await mapLimit(resolved.manifest.layers, concurrency, (layer, i) => pullLayer(registry, ref, layer, diffIds, i, chain, opts));
       // Pulled by digest: recorded under the digest only (like Docker); else under the tag.
       const name = ref.digest ? `${repositoryName(ref)}@${ref.digest}` : refToString(ref);
       const previous = records.get(name);
@@ -233,8 +243,12 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
     }
   }
 
-  async function push(refStr: string, opts: { signal?: AbortSignal; onProgress?: (p: ImageProgress) => void } = {}): Promise<Digest> {
+  async function push(
+    refStr: string,
+    opts: { signal?: AbortSignal; onProgress?: (p: ImageProgress) => void; credentials?: Credentials } = {},
+  ): Promise<Digest> {
     const ref = parseReference(refStr);
+    const registry = clientFor(opts.credentials);
     const img = await find(refStr);
     if (!img) throw notFound(`No such image: ${refStr}`);
     const call = opts.signal ? { signal: opts.signal } : {};
@@ -257,7 +271,15 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
     return digest;
   }
 
+  async function login(serverAddress: string, c: Credentials): Promise<void> {
+    // Any authenticated call proves the credentials: a blob HEAD in a repository that need not exist.
+    const host = serverAddress.replace(/^https?:\/\//, "").replace(/\/.*$/, "") || "docker.io";
+    const probe = parseReference(`${host === "index.docker.io" ? "docker.io" : host}/tstack/login-check`);
+    await clientFor(c).blobExists(probe, `sha256:${"0".repeat(64)}`);
+  }
+
   const service: ImageService = {
+    login,
     save: (refs) => saveImages({ content, records, images: service, now: deps.now }, refs),
     load: (source) => loadImages({ content, records, images: service, now: deps.now }, source),
     pull,

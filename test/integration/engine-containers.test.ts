@@ -1,5 +1,6 @@
-import { describe, it, expect, inject, beforeAll, afterAll } from "vitest";
-import { openEngineEnv, type EngineEnv } from "../support/engine-env.ts";
+import { describe, it, expect, inject } from "vitest";
+import type { EngineEnv } from "../support/engine-env.ts";
+import { engineWith } from "../support/engine-fixture.ts";
 import type { LogEntry } from "../../src/runtime/logs/log-reader.ts";
 
 const registry = inject("registry");
@@ -12,14 +13,7 @@ async function collect(it: AsyncIterable<LogEntry>): Promise<string[]> {
 }
 
 describe("containers on runc", () => {
-  let env: EngineEnv;
-  beforeAll(async () => {
-    env = await openEngineEnv();
-    await env.engine.images.pull(busybox);
-  });
-  afterAll(async () => {
-    await env?.[Symbol.asyncDispose]();
-  });
+  const env = engineWith(busybox);
 
   it("runs a command to completion, records its exit code and captures both streams", async () => {
     const c = await env.engine.containers.create({
@@ -38,14 +32,7 @@ describe("containers on runc", () => {
 });
 
 describe("container resources, mounts and lifecycle", () => {
-  let env: EngineEnv;
-  beforeAll(async () => {
-    env = await openEngineEnv();
-    await env.engine.images.pull(busybox);
-  });
-  afterAll(async () => {
-    await env?.[Symbol.asyncDispose]();
-  });
+  const env = engineWith(busybox);
   const none = { mode: { kind: "none" as const } };
 
   async function run(cmd: string, extra: Partial<Parameters<EngineEnv["engine"]["containers"]["create"]>[0]> = {}) {
@@ -187,14 +174,7 @@ describe("container resources, mounts and lifecycle", () => {
 });
 
 describe("container lifecycle across restarts", () => {
-  let env: EngineEnv;
-  beforeAll(async () => {
-    env = await openEngineEnv();
-    await env.engine.images.pull(busybox);
-  });
-  afterAll(async () => {
-    await env?.[Symbol.asyncDispose]();
-  });
+  const env = engineWith(busybox);
   const none = { mode: { kind: "none" as const } };
 
   it("logs -f follows a container across its restarts", async () => {

@@ -1,6 +1,6 @@
-import { describe, it, expect, inject, beforeAll, afterAll } from "vitest";
+import { describe, it, expect, inject } from "vitest";
 import { createServer } from "node:net";
-import { openEngineEnv, type EngineEnv } from "../support/engine-env.ts";
+import { engineWith } from "../support/engine-fixture.ts";
 import { freePort } from "../fixtures/registry.ts";
 import { eventually } from "../support/eventually.ts";
 
@@ -8,14 +8,7 @@ const busybox = `${inject("registry")}/busybox:latest`;
 
 
 describe("containers on bridge networks", () => {
-  let env: EngineEnv;
-  beforeAll(async () => {
-    env = await openEngineEnv();
-    await env.engine.images.pull(busybox);
-  });
-  afterAll(async () => {
-    await env?.[Symbol.asyncDispose]();
-  });
+  const env = engineWith(busybox);
 
   const httpd = (name: string, network: string, extra: object = {}) =>
     env.engine.containers.create({

@@ -169,7 +169,12 @@ describe("container resources, mounts and lifecycle", () => {
     expect(env.engine.containers.get(c.id).state.status).toBe("paused");
     await env.engine.containers.unpause(c.id);
     expect((await env.engine.containers.stats(c.id)).pidsCurrent).toBeGreaterThanOrEqual(2);
+    const { access } = await import("node:fs/promises");
+    const execDir = env.engine.paths.execDir(execId);
+    await access(execDir);
     await env.engine.containers.remove(c.id, { force: true });
+    // The exec's state (attach socket, exit file) goes with its container.
+    await expect(access(execDir)).rejects.toThrow(/ENOENT/);
   });
 });
 

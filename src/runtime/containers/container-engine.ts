@@ -222,7 +222,7 @@ export class ContainerEngine {
       await mkdir(p.rootfs, { recursive: true });
       await this.d.mounter.mount(this.d.rootfsMount(chain, p.upper, p.work), p.rootfs);
       undo.push("unmount rootfs", () => this.d.mounter.unmount(p.rootfs));
-      const { mounts } = await resolveMounts(rec.config.mounts, { volumes: this.d.volumes, rootfs: p.rootfs, labels: rec.config.labels });
+      const { mounts } = await resolveMounts(rec.config.mounts, { volumes: this.d.volumes, rootfs: p.rootfs });
       const net = await this.d.network.setUp(rec, {
         netnsOf: (key) => this.d.store.find(key)?.state.netnsPath,
       });
@@ -438,6 +438,7 @@ export class ContainerEngine {
       await this.d.network.tearDown(cur);
       await rm(p.bundle, { recursive: true, force: true });
       await rm(p.exitFile, { force: true });
+      await this.execs.cleanup(cur.id);
       await this.d.store.delete(cur.id);
       if (opts.volumes) {
         for (const v of cur.anonymousVolumes) {

@@ -27,7 +27,7 @@ async function copyImageContent(from: string, to: string): Promise<void> {
 
 export async function resolveMounts(
   requests: readonly MountRequest[],
-  deps: { volumes: VolumeStore; rootfs: string; labels: Readonly<Record<string, string>> },
+  deps: { volumes: VolumeStore; rootfs: string },
 ): Promise<ResolvedMounts> {
   const out: Mount[] = [];
   for (const m of requests) {

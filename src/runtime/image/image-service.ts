@@ -13,7 +13,6 @@ import {
   type ImageReference,
 } from "../reference/index.ts";
 import {
-  isIndexMediaType,
   parseImageConfig,
   parseImageManifest,
   type Descriptor,
@@ -345,7 +344,6 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
       const keepSnaps = new Set<string>(keepSnapshots);
       for (const r of records.all()) {
         keepBlobs.add(r.target.digest).add(r.manifest).add(r.config);
-        if (isIndexMediaType(r.target.mediaType) && (await content.has(r.target.digest))) keepBlobs.add(r.target.digest);
         const manifest = parseImageManifest(await content.readBytes(r.manifest));
         for (const l of manifest.layers) keepBlobs.add(l.digest);
         const cfg = parseImageConfig(await content.readBytes(r.config));

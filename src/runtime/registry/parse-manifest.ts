@@ -117,34 +117,30 @@ function checkSchemaVersion(o: Json, where: string): void {
   if (o["schemaVersion"] !== 2) throw dataLoss(`${where}: unsupported schemaVersion ${JSON.stringify(o["schemaVersion"])}`);
 }
 
-function toIndex(o: Json, where: string): ImageIndex {
+// The fields an index and an image manifest share (schemaVersion checked by the caller).
+function commonFields(o: Json, where: string) {
   const subject = o["subject"] === undefined ? undefined : parseDescriptor(o["subject"], `${where} subject`);
   const annotations = stringMap(o["annotations"], `${where} annotations`);
   const mediaType = optionalString(o, "mediaType", where);
   const artifactType = optionalString(o, "artifactType", where);
   return {
-    schemaVersion: 2,
+    schemaVersion: 2 as const,
     ...(mediaType !== undefined ? { mediaType } : {}),
     ...(artifactType !== undefined ? { artifactType } : {}),
-    manifests: descriptorList(o["manifests"], "manifests", where),
     ...(subject !== undefined ? { subject } : {}),
     ...(annotations !== undefined ? { annotations } : {}),
   };
 }
 
+function toIndex(o: Json, where: string): ImageIndex {
+  return { ...commonFields(o, where), manifests: descriptorList(o["manifests"], "manifests", where) };
+}
+
 function toManifest(o: Json, where: string): ImageManifest {
-  const subject = o["subject"] === undefined ? undefined : parseDescriptor(o["subject"], `${where} subject`);
-  const annotations = stringMap(o["annotations"], `${where} annotations`);
-  const mediaType = optionalString(o, "mediaType", where);
-  const artifactType = optionalString(o, "artifactType", where);
   return {
-    schemaVersion: 2,
-    ...(mediaType !== undefined ? { mediaType } : {}),
-    ...(artifactType !== undefined ? { artifactType } : {}),
+    ...commonFields(o, where),
     config: parseDescriptor(o["config"], `${where} config`),
     layers: descriptorList(o["layers"], "layers", where),
-    ...(subject !== undefined ? { subject } : {}),
-    ...(annotations !== undefined ? { annotations } : {}),
   };
 }
 

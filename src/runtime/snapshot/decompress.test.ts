@@ -4,20 +4,8 @@ import { isKind } from "../../common/errors.ts";
 import { decompress, detectCompression } from "./decompress.ts";
 import type { ProcessRunner } from "./process-runner.ts";
 import { chunked } from "./testing/tar-writer.ts";
+import { collect, errorOf } from "./testing/async.ts";
 
-async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of it) parts.push(c);
-  return Buffer.concat(parts);
-}
-async function errorOf(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("decompress", () => {
   it("detects formats by magic", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatXattrDump, quoteDumpField } from "./xattr-dump.ts";
+import { collect, errorOf } from "./testing/async.ts";
 
 describe("xattr dump", () => {
   it("quotes odd bytes and hex-encodes values", () => {
@@ -12,16 +13,3 @@ describe("xattr dump", () => {
   });
 });
 
-async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of it) parts.push(c);
-  return Buffer.concat(parts);
-}
-async function errorOf(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a rejection");
-}

@@ -3,6 +3,7 @@ import { availableParallelism, totalmem } from "node:os";
 import { conflict, TstackError } from "../../common/errors.ts";
 import type { WaitCondition } from "../../runtime/containers/container-engine.ts";
 import { translateContainerCreate } from "../compat/container-create.ts";
+import { changesJson } from "../compat/changes-json.ts";
 import { containerMatches } from "../compat/container-filters.ts";
 import { containerInspectJson, containerListJson } from "../compat/container-json.ts";
 import { statsJson, systemCpuNs, type StatsSample } from "../compat/stats-json.ts";
@@ -144,8 +145,8 @@ export function containerRoutes(r: Router<Handler>, deps: ApiDeps): void {
     res.json(200, { Titles: ["UID", "PID", "PPID", "CMD"], Processes: rows });
   });
 
-  r.add("GET", "/containers/{id}/changes", async () => {
-    throw new HttpError(501, "container changes (docker diff) are not implemented by tstack yet");
+  r.add("GET", "/containers/{id}/changes", async (req, res) => {
+    res.json(200, changesJson(await c.changes(req.params["id"]!)));
   });
 
   r.add("GET", "/containers/{id}/stats", async (req, res) => {

@@ -7,9 +7,15 @@ import type { EnginePaths } from "../engine-paths.ts";
 import type { EngineEvent, EventBus } from "../events/event-bus.ts";
 import type { ImageService } from "../image/image-service.ts";
 import { readLogs, type LogEntry, type ReadLogsOptions } from "../logs/log-reader.ts";
-import { buildSpec, parseSignal, renderHostnameFile, renderHostsFile, serializeSpec } from "../spec/index.ts";
+import { buildSpec, INIT_PATH_IN_CONTAINER, parseSignal, renderHostnameFile, renderHostsFile, serializeSpec } from "../spec/index.ts";
 import type { HostFacts, ImageHealthcheck, ContainerCreateOptions, OciSpec } from "../spec/index.ts";
 import type { VolumeStore } from "../volumes/volume-store.ts";
+import { layeredLowerView } from "../snapshot/lower-view.ts";
+import { getfattrOpaqueProbe } from "../snapshot/opaque-probe.ts";
+import { overlayLowerDirs } from "../snapshot/overlay-lowers.ts";
+import { execaRunner } from "../snapshot/process-runner.ts";
+import { upperChanges, type FsChange } from "../snapshot/upper-changes.ts";
+import { readUpperDir } from "../snapshot/upper-dir.ts";
 import {
   initialState,
   type ContainerConfig,
@@ -718,6 +724,30 @@ export class ContainerEngine {
     const rec = this.get(idOrName);
     if (rec.state.status !== "running" && rec.state.status !== "paused") throw conflict(`Container ${rec.id} is not running`);
     return this.d.runtime.ps(rec.id);
+  }
+
+  /** `docker diff`: what the container's writable layer changed in its image's filesystem. */
+  async changes(idOrName: string): Promise<readonly FsChange[]> {
+    const rec = this.get(idOrName);
+    const p = this.d.paths.container(rec.id);
+    const image = await this.d.images.get(rec.config.imageId);
+    const chain = await this.d.images.ensureSnapshots(image.id);
+    const lowers = chain.length > 0 ? overlayLowerDirs(this.d.rootfsMount(chain, p.upper, p.work)) : [];
+    const opaque = getfattrOpaqueProbe(execaRunner());
+    const entries = await readUpperDir(p.upper, { opaque });
+    // What runc and the engine put into the rootfs for every container: Docker hides the same
+    // paths in an init layer, so they never show in its diff either.
+    const ignore = [
+      "/proc",
+      "/sys",
+      "/dev",
+      "/etc/hosts",
+      "/etc/resolv.conf",
+      "/etc/hostname",
+      ...(rec.config.init ? [INIT_PATH_IN_CONTAINER] : []),
+      ...rec.config.mounts.map((m) => m.target),
+    ];
+    return upperChanges(entries, { lower: layeredLowerView(lowers, { opaque }), ignore });
   }
 
   async attach(idOrName: string): Promise<AttachHandle> {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileComposeSchema } from "./schema-validator.ts";
+import { compileComposeSchema } from "./schema-compile.ts";
 import { formatPath } from "./input.ts";
 import { treeFromYaml } from "./test-tree.ts";
 

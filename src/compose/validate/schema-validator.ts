@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import type { TreePath } from "./input.ts";
 
 /** One schema violation, reduced to the most specific ajv error. */
@@ -10,22 +9,12 @@ export interface SchemaViolation {
 
 export type SchemaCheck = (tree: unknown) => SchemaViolation | undefined;
 
-// The schema sits at <package root>/schema, three levels above both src/compose/validate and
-// dist/compose/validate.
-export const DEFAULT_SCHEMA_URL = new URL("../../../schema/compose-spec.json", import.meta.url);
-
-/** Compiles the compose schema once; the returned check is pure and reusable. */
-export function compileComposeSchema(schema: object = loadSchema(DEFAULT_SCHEMA_URL)): SchemaCheck {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true });
-  const validate: ValidateFunction = ajv.compile(schema);
+/** A schema check over a compiled validator (compiled now, or at build time). */
+export function checkOf(validate: ValidateFunction): SchemaCheck {
   return (tree) => {
     if (validate(tree)) return undefined;
     return mostSpecific(tree, validate.errors ?? []);
   };
-}
-
-export function loadSchema(url: URL): object {
-  return JSON.parse(readFileSync(url, "utf8")) as object;
 }
 
 // Keywords that only summarise failures found deeper; they lose ties against the real cause.

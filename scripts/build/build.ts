@@ -1,0 +1,54 @@
+// `npm run build`: the command line and the engine as one bundled ES module set under dist/.
+//
+//   dist/cli/main.js        entry (bin/tstack.js imports it), chunks beside it (commands load lazily)
+//   dist/.build-stamp       bin/tstack.js runs dist only when this is newer than every source
+//
+// Bundling matters for start-up: one file per command instead of ~200 modules resolved and
+// compiled on each run, the compose schema compiled ahead of time (standalone-source.ts), and
+// dockerode's unused optional dependencies left out (unsupported-module.cjs). Type checking
+// is `npm run typecheck`'s job; esbuild only strips types.
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { build, type Plugin } from "esbuild";
+import { standaloneValidatorSource } from "../../src/compose/validate/standalone-source.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const stub = fileURLToPath(new URL("./unsupported-module.cjs", import.meta.url));
+
+// compose-schema.ts → the schema compiled now, behind the same export.
+const precompiledSchema: Plugin = {
+  name: "precompiled-schema",
+  setup(b) {
+    b.onLoad({ filter: /[/\\]compose[/\\]validate[/\\]compose-schema\.ts$/ }, async () => {
+      const schema = JSON.parse(await readFile(`${root}/schema/compose-spec.json`, "utf8")) as object;
+      const contents = `${standaloneValidatorSource(schema)}export function composeSchemaValidator() { return validate; }\n`;
+      return { contents, loader: "js", resolveDir: root };
+    });
+  },
+};
+
+export async function buildDist(outdir = `${root}/dist`): Promise<void> {
+  await rm(outdir, { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: { "cli/main": "src/cli/main.ts" },
+    outdir,
+    // Chunks sit beside the entry so that import.meta.url-relative paths (../../package.json)
+    // mean the same from every chunk.
+    chunkNames: "cli/[name]-[hash]",
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    sourcemap: true,
+    logLevel: "warning",
+    // Bundled CommonJS (dockerode, ajv) calls require() for Node's own modules.
+    banner: { js: "import { createRequire as __tstackRequire } from 'node:module'; const require = __tstackRequire(import.meta.url);" },
+    alias: { ssh2: stub, "@grpc/grpc-js": stub, "@grpc/proto-loader": stub },
+    plugins: [precompiledSchema],
+  });
+  await writeFile(`${outdir}/.build-stamp`, `${new Date().toISOString()}\n`);
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await buildDist();

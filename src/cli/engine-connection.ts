@@ -56,20 +56,44 @@ export async function connectEngine(deps: ConnectDeps): Promise<EngineConnection
   const { createDockerodeClient } = await import("../compose/engine-client/index.ts");
   const endpoint = endpointOf(deps.host, deps.paths);
   const docker = new Docker(endpoint.kind === "tstack" ? { socketPath: endpoint.socketPath } : endpoint.options);
-  if (endpoint.kind === "tstack" && !(await pings(docker))) {
-    const pid = await startEngineInBackground(deps, () => pings(docker));
-    deps.notice(`tstack: started the engine (pid ${pid}, socket ${endpoint.socketPath})`);
+  if (endpoint.kind === "tstack") {
+    const state = await probeEngine(docker);
+    if (state === "absent") {
+      const pid = await startEngineInBackground(deps, () => pings(docker));
+      deps.notice(`tstack: started the engine (pid ${pid}, socket ${endpoint.socketPath})`);
+    } else if (state === "silent" && !(await answersWithin(docker, deps.startTimeoutMs ?? 30_000))) {
+      // Busy, not gone: starting a second engine would only fail on its lock.
+      throw unavailable(`the engine on ${endpoint.socketPath} accepts connections but does not answer; see ${deps.paths.logFile}`);
+    }
   }
   return { docker, client: createDockerodeClient(docker), endpoint };
 }
 
-export async function pings(docker: Dockerode): Promise<boolean> {
+/** Whether an engine answers, is absent (no socket, or nobody listening), or is there but silent. */
+export type EngineProbe = "answers" | "absent" | "silent";
+
+const ABSENT_CODES = new Set(["ENOENT", "ECONNREFUSED", "ENOTSOCK"]);
+
+export async function probeEngine(docker: Dockerode, timeoutMs = 2_000): Promise<EngineProbe> {
   try {
-    await (docker as unknown as { ping(o: object): Promise<unknown> }).ping({ abortSignal: AbortSignal.timeout(2_000) });
-    return true;
-  } catch {
-    return false;
+    await (docker as unknown as { ping(o: object): Promise<unknown> }).ping({ abortSignal: AbortSignal.timeout(timeoutMs) });
+    return "answers";
+  } catch (err) {
+    return ABSENT_CODES.has((err as NodeJS.ErrnoException).code ?? "") ? "absent" : "silent";
   }
+}
+
+export async function pings(docker: Dockerode): Promise<boolean> {
+  return (await probeEngine(docker)) === "answers";
+}
+
+async function answersWithin(docker: Dockerode, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if ((await probeEngine(docker, Math.max(100, Math.min(5_000, deadline - Date.now())))) === "answers") return true;
+    if (Date.now() < deadline) await delay(100);
+  }
+  return false;
 }
 
 /**

@@ -3,7 +3,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { failedPrecondition, unavailable, unimplemented } from "../../common/errors.ts";
 import { ExitStatus } from "../cli-errors.ts";
 import type { CommandContext } from "../context.ts";
-import { pings, startEngineInBackground } from "../engine-connection.ts";
+import { pings, startEngineInBackground, unixSocketOptions } from "../engine-connection.ts";
 import type { Invocation } from "../program.ts";
 
 /** The API server module (src/api), loaded lazily: the CLI works without it. */
@@ -89,7 +89,7 @@ const alive = (pid: number) => {
 
 async function dockerFor(ctx: CommandContext) {
   const { default: Docker } = await import("dockerode");
-  return new Docker({ socketPath: ctx.paths.socket });
+  return new Docker(unixSocketOptions(ctx.paths.socket));
 }
 
 async function start(ctx: CommandContext): Promise<void> {

@@ -55,7 +55,9 @@ export async function attachToStack(ctx: CommandContext, conn: EngineConnection,
       const code = Number(e.attributes["exitCode"] ?? "0");
       exitCodes.set(service, code);
       firstExit ??= code;
-      ctx.out(`${e.attributes["name"] ?? service} exited with code ${code}`);
+      // compose names the container without its project: `web-1 exited with code 3`.
+      const number = e.attributes[LABEL.containerNumber];
+      ctx.out(`${number !== undefined ? `${service}-${number}` : (e.attributes["name"] ?? service)} exited with code ${code}`);
       if (o.abortOnContainerExit) break;
       const running = (await listProjectContainers(conn.docker, project.name, { services: o.services, all: false })).filter((c) => c.state === "running" || c.state === "restarting");
       if (running.length === 0) break;
@@ -77,7 +79,9 @@ export async function attachToStack(ctx: CommandContext, conn: EngineConnection,
   await logsDone.catch(() => {});
   if (interrupted) throw new ExitStatus(130);
   if (o.exitCodeFrom !== undefined) {
-    const code = exitCodes.get(o.exitCodeFrom) ?? 0;
+    // A service the abort stopped has no exit of its own above: its code is the stop's (143, 137),
+    // as docker compose reports it.
+    const code = exitCodes.get(o.exitCodeFrom) ?? (await lastExitCode(conn, project.name, o.exitCodeFrom));
     if (code !== 0) throw new ExitStatus(code);
   } else if (o.abortOnContainerExit && firstExit !== undefined && firstExit !== 0) {
     throw new ExitStatus(firstExit);
@@ -109,4 +113,14 @@ async function stopAll(ctx: CommandContext, conn: EngineConnection, projectName:
     }),
   );
   renderer.close();
+}
+
+// The exit code of a service's stopped container; 0 while it still runs or when it has none.
+async function lastExitCode(conn: EngineConnection, projectName: string, service: string): Promise<number> {
+  for (const c of await listProjectContainers(conn.docker, projectName, { services: [service] })) {
+    if (c.state === "running" || c.state === "restarting" || c.state === "paused") continue;
+    const info = (await conn.docker.getContainer(c.id).inspect().catch(() => undefined)) as { State?: { ExitCode?: number } } | undefined;
+    if (info?.State?.ExitCode !== undefined) return info.State.ExitCode;
+  }
+  return 0;
 }

@@ -37,12 +37,16 @@ export function attachRoutes(r: Router<Handler>, deps: ApiDeps): void {
       if (!LIVE.includes(c.get(rec.id).state.status)) {
         // `docker run` attaches before it starts the container.
         if (!(await waitForStart(deps, rec.id, req.signal))) return;
-        if (!want.stdin) {
-          // Output comes from the log, which has it all from the first byte on; a live
-          // attach opened after the start could miss what a short command printed at once.
-          for await (const e of c.logs(rec.id, { follow: true, sinceNs: attachedAtNs, signal: req.signal })) await out(e.stream, e.log);
-          return;
+        // Output comes from the log, which has it all from the first byte on; a live attach
+        // opened after the start could miss what a short command printed at once. The live
+        // attach then only carries stdin.
+        if (want.stdin) {
+          // A short command may be done already: then there is no stdin left to feed.
+          handle = await c.attach(rec.id).catch(() => undefined);
+          if (handle) void pumpStdin(conn.input, handle);
         }
+        for await (const e of c.logs(rec.id, { follow: true, sinceNs: attachedAtNs, signal: req.signal })) await out(e.stream, e.log);
+        return;
       }
       handle = await c.attach(rec.id);
       if (want.stdin) void pumpStdin(conn.input, handle);

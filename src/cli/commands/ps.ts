@@ -53,6 +53,6 @@ export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
   const opts = psOptionsOf(inv);
   const { name } = await ctx.projectOrName();
   const conn = await ctx.engine();
-  const containers = await listProjectContainers(conn.docker, name, { services: opts.services, all: opts.all || opts.status.length > 0 });
+  const containers = await listProjectContainers(conn.docker, name, { services: opts.services, all: opts.all || opts.status.length > 0, oneoff: opts.all });
   ctx.io.stdout.write(renderPs(containers, opts));
 }

@@ -126,9 +126,13 @@ export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
   }
   // Attach before starting, so no early output is lost.
   const stream = (await container.attach({ stream: true, stdin: interactive, stdout: true, stderr: true, hijack: true })) as unknown as Duplex;
-  const exited = conn.client.waitContainer(id, { condition: o.rm ? "removed" : "next-exit" }).catch(() => ({ statusCode: -1 }));
+  // The code comes from the exit; with --rm we also wait for the removal, as docker run does
+  // (a "removed" wait alone need not report the code once the container is gone).
+  const exited = conn.client.waitContainer(id, { condition: "next-exit" }).catch(() => ({ statusCode: -1 }));
+  const removed = o.rm ? conn.client.waitContainer(id, { condition: "removed" }).catch(() => undefined) : undefined;
   await conn.client.startContainer(id);
   await pipeSession(ctx.io, stream, { tty, stdin: interactive }, (h, w) => container.resize({ h, w }));
   const { statusCode } = await exited;
+  await removed;
   if (statusCode !== 0) throw new ExitStatus(statusCode < 0 ? 1 : statusCode);
 }

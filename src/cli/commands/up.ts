@@ -108,7 +108,8 @@ export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
     ctx.io.stdout.write(formatPlan(p));
     return;
   }
-  const startedAt = Math.floor(ctx.io.now() / 1000);
+  // Fractional: a whole second could replay the exits and log lines of an earlier run of the stack.
+  const startedAt = ctx.io.now() / 1000;
   await runPlan(ctx, p, conn.client);
   if (opts.noStart) return;
   const services = opts.services.length > 0 ? opts.services : Object.keys(loaded.project.services);

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { failedPrecondition, invalidArgument } from "../common/errors.ts";
 import { runOk, type CommandRunner } from "./command-runner.ts";
@@ -84,6 +84,9 @@ export function createNetnsManager(deps: { runner: CommandRunner; runRoot: strin
     },
     async destroy(containerId) {
       const path = pathOf(containerId);
+      // No file, no namespace: a bind-mounted file cannot be unlinked, so a missing one was
+      // unmounted before. Saves an umount process on every repeated teardown.
+      if (!(await stat(path).then(() => true, () => false))) return;
       await unmount(path);
       await rm(path, { force: true });
     },

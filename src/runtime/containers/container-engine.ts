@@ -38,6 +38,7 @@ import { startFailureExitCode } from "./start-failure.ts";
 import { UndoStack } from "./undo-stack.ts";
 import { resolveMounts } from "./volume-mounts.ts";
 import { ExecManager, type ExecRequest, type ExecInfo } from "./exec-manager.ts";
+import { procSignaller, type ProcessSignaller } from "./process-signal.ts";
 
 export interface CreateContainerRequest {
   readonly name?: string;
@@ -75,6 +76,8 @@ export interface ContainerEngineDeps {
   readonly events: EventBus;
   readonly host: HostFacts;
   readonly cgroups: { readonly layout: CgroupLayout; readonly fs: CgroupFs };
+  /** Signals init processes without a runtime process (default: through /proc and kill(2)). */
+  readonly signaller?: ProcessSignaller;
   /** Host path of the tiny init for `init: true` (Debian's tini). */
   readonly initBinary?: string;
   readonly now: () => Date;
@@ -95,9 +98,11 @@ export class ContainerEngine {
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
   private readonly restartDelays = new Map<string, number>();
   private readonly health: HealthMonitor;
+  private readonly signaller: ProcessSignaller;
   readonly execs: ExecManager;
 
   constructor(private readonly d: ContainerEngineDeps) {
+    this.signaller = d.signaller ?? procSignaller();
     this.health = new HealthMonitor({
       runtime: d.runtime,
       bundleOf: (id) => d.paths.container(id).bundle,
@@ -286,11 +291,14 @@ export class ContainerEngine {
       });
       undo.push("runtime container", () => this.d.runtime.delete(rec.id, true));
       await this.d.runtime.start(rec.id);
+      const pidStartTime = await this.signaller.startTime(pid);
       const health = this.healthConfig(rec, image.config.config?.Healthcheck);
+      const { pidStartTime: _old, ...prev } = rec.state;
       const state: ContainerState = {
-        ...rec.state,
+        ...prev,
         status: "running",
         pid,
+        ...(pidStartTime !== undefined ? { pidStartTime } : {}),
         shimPid,
         startedAt: this.d.now().toISOString(),
         exitCode: 0,
@@ -350,14 +358,15 @@ export class ContainerEngine {
     const timeout = timeoutSeconds ?? rec.config.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_S;
     const signal = parseSignal(rec.config.options.stopSignal ?? (await this.imageStopSignal(rec)) ?? "SIGTERM");
     const exited = this.waitExit(rec.id);
-    await this.signal(rec, signal.name);
-    if (timeout >= 0) {
+    // No grace period: the stop signal would only race the SIGKILL right behind it.
+    if (timeout !== 0) await this.signal(rec, signal.name);
+    if (timeout > 0) {
       const done = await Promise.race([exited.then(() => true), delay(timeout * 1000).then(() => false)]);
       if (done) return { escalated: false, alreadyStopped: false };
     }
     await this.signal(rec, "SIGKILL");
     await exited;
-    return { escalated: timeout >= 0, alreadyStopped: false };
+    return { escalated: timeout > 0, alreadyStopped: false };
   }
 
   private async imageStopSignal(rec: ContainerRecord): Promise<string | undefined> {
@@ -366,6 +375,14 @@ export class ContainerEngine {
 
   private async signal(rec: ContainerRecord, sig: string): Promise<void> {
     this.emit(rec, "kill", { signal: sig.replace(/^SIG/, "") });
+    const cur0 = this.d.store.find(rec.id);
+    // With its own pid namespace, init is the container: what runc kill (--all for SIGKILL) does
+    // comes down to one kill(2), as the kernel ends a pid namespace with its init. A frozen
+    // container needs the runtime (it thaws it below).
+    if (cur0?.state.status === "running" && cur0.state.pidStartTime !== undefined && (cur0.config.options.pid?.kind ?? "private") === "private") {
+      await this.signaller.signalIf(cur0.state.pid, cur0.state.pidStartTime, sig);
+      return;
+    }
     try {
       await this.d.runtime.kill(rec.id, sig, sig === "SIGKILL");
       const cur = this.get(rec.id);
@@ -439,8 +456,9 @@ export class ContainerEngine {
       if (!cur) return;
       await this.d.store.save({ ...cur, state: { ...cur.state, status: "removing" } });
       const p = this.d.paths.container(cur.id);
-      await this.d.runtime.delete(cur.id, true).catch(() => undefined);
-      await this.d.mounter.unmount(p.rootfs);
+      // Usually released already when the container exited; check cheaply before spawning anything.
+      if (await this.d.runtime.hasState(cur.id)) await this.d.runtime.delete(cur.id, true).catch(() => undefined);
+      if (await this.d.mounter.isMounted(p.rootfs)) await this.d.mounter.unmount(p.rootfs);
       await this.d.network.tearDown(cur);
       await rm(p.bundle, { recursive: true, force: true });
       await rm(p.exitFile, { force: true });
@@ -532,8 +550,14 @@ export class ContainerEngine {
         return { exitCode: cur?.state.exitCode ?? rec.state.exitCode };
       }
       if (condition === "removed" && !cur) return { exitCode: rec.state.exitCode };
+      // A destroy event carries no exit code: the last one seen (or recorded) is the answer.
+      let lastExit = cur?.state.exitCode ?? rec.state.exitCode;
       for await (const e of sub) {
-        if (condition === "removed" && e.action !== "destroy") continue;
+        if (e.action === "die") lastExit = Number(e.attributes["exitCode"] ?? this.d.store.find(rec.id)?.state.exitCode ?? lastExit);
+        if (condition === "removed") {
+          if (e.action === "destroy") return { exitCode: lastExit };
+          continue;
+        }
         if (condition === "not-running" && e.action === "die") {
           const now = this.d.store.find(rec.id);
           if (now?.state.status === "restarting") continue;
@@ -604,7 +628,7 @@ export class ContainerEngine {
         rootfsMounted: false,
         ...(rec.state.health ? { health: { ...rec.state.health, status: "unhealthy" as const } } : {}),
       };
-      const { netnsPath: _gone, ...rest } = state;
+      const { netnsPath: _gone, pidStartTime: _pid, ...rest } = state;
       const saved = await this.d.store.save({ ...rec, state: rest });
       if (oomKilled) this.emit(saved, "oom");
       this.emit(saved, "die", { exitCode: String(exit.exitCode) });

@@ -99,6 +99,8 @@ export interface PublishedPort {
 export interface ContainerState {
   readonly status: ContainerStatus;
   readonly pid: number;
+  /** Start time of `pid` (/proc/<pid>/stat field 22), so that a signal never reaches a recycled pid. */
+  readonly pidStartTime?: string;
   readonly shimPid: number;
   readonly startedAt: string; // "0001-01-01T00:00:00Z" when never
   readonly finishedAt: string;

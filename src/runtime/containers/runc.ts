@@ -1,3 +1,5 @@
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import { execa } from "execa";
 import { TstackError } from "../../common/errors.ts";
 
@@ -17,6 +19,8 @@ export interface OciRuntime {
   start(id: string): Promise<void>;
   kill(id: string, signal: string | number, all?: boolean): Promise<void>;
   delete(id: string, force?: boolean): Promise<void>;
+  /** Whether the runtime still keeps state for `id` (a file check, no process). */
+  hasState(id: string): Promise<boolean>;
   state(id: string): Promise<RuntimeState | undefined>;
   list(): Promise<readonly RuntimeState[]>;
   pause(id: string): Promise<void>;
@@ -62,6 +66,8 @@ export function createOciRuntime(opts: { binary?: string; root: string; run?: Ru
     start: async (id) => void (await call(["start", id], "start")),
     kill: async (id, signal, all) => void (await call(["kill", ...(all ? ["--all"] : []), id, String(signal)], "kill")),
     delete: async (id, force) => void (await call(["delete", ...(force ? ["--force"] : []), id], "delete")),
+    // runc and crun both keep <root>/<id>/ (runc: state.json, crun: status) until delete.
+    hasState: (id) => stat(join(opts.root, id)).then(() => true, () => false),
     async state(id) {
       try {
         return JSON.parse(await call(["state", id], "state")) as RuntimeState;

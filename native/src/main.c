@@ -64,6 +64,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "log-path", required_argument, 0, 'l' },   { "log-max-size", required_argument, 0, 'm' },
 		{ "log-max-files", required_argument, 0, 'n' }, { "tty", no_argument, 0, 't' },
 		{ "stdin", no_argument, 0, 'I' },	     { "wait-attach", required_argument, 0, 'w' },
+		{ "start", no_argument, 0, 'S' },
 		{ 0, 0, 0, 0 },
 	};
 	memset(o, 0, sizeof *o);
@@ -91,6 +92,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 't': o->tty = true; break;
 		case 'I': o->open_stdin = true; break;
 		case 'w': o->wait_attach_ms = atoi(optarg); break;
+		case 'S': o->start = true; break;
 		default: failf("bad argument", argv[optind - 1]);
 		}
 	}
@@ -100,6 +102,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 		fail("tstack-shim: create needs --bundle");
 	if (o->exec_mode && !o->process_file)
 		fail("tstack-shim: exec needs --process");
+	if (o->exec_mode && o->start)
+		fail("tstack-shim: --start is for create");
 }
 
 /* A listening unix socket at a path relative to the state dir (our cwd), so a long state dir
@@ -261,6 +265,46 @@ static void exec_runtime(const struct options *o, const char *console_path, int 
 	_exit(127);
 }
 
+/* `runtime [--root R] --log runc.log --log-format json VERB [--force] ID` with stdio on /dev/null;
+ * returns 0 when it exited 0. */
+static int run_runtime_verb(const struct options *o, const char *verb, bool force, int null_fd)
+{
+	pid_t p = fork();
+	if (p < 0)
+		return -1;
+	if (p == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (dup2(null_fd, 0) < 0 || dup2(null_fd, 1) < 0 || dup2(null_fd, 2) < 0)
+			_exit(127);
+		const char *argv[16];
+		int n = 0;
+		argv[n++] = o->runtime;
+		if (o->runtime_root) {
+			argv[n++] = "--root";
+			argv[n++] = o->runtime_root;
+		}
+		argv[n++] = "--log";
+		argv[n++] = RUNC_LOG;
+		argv[n++] = "--log-format";
+		argv[n++] = "json";
+		argv[n++] = verb;
+		if (force)
+			argv[n++] = "--force";
+		argv[n++] = o->id;
+		argv[n] = NULL;
+		execv(o->runtime, (char **)argv);
+		_exit(127);
+	}
+	int status;
+	while (waitpid(p, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
 static pid_t read_pid_file(void)
 {
 	char s[32] = { 0 };
@@ -392,6 +436,14 @@ int main(int argc, char **argv)
 		m.tty_fd = master;
 		/* A separate fd for writes so stdin can be closed without closing the output. */
 		m.stdin_fd = o.open_stdin ? fcntl(master, F_DUPFD_CLOEXEC, 3) : -1;
+	}
+	if (o.start && run_runtime_verb(&o, "start", false, null_fd) != 0) {
+		char *msg = runc_error();
+		/* Nothing may stay behind a failed start: the created container goes too. */
+		(void)run_runtime_verb(&o, "delete", true, null_fd);
+		if (msg)
+			fail(msg);
+		failf(o.runtime, "start failed");
 	}
 	set_nonblock(m.out_fd);
 	if (m.err_fd >= 0)

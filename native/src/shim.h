@@ -29,6 +29,7 @@ struct options {
 	long long log_max_size; /* <= 0: unlimited */
 	int log_max_files;
 	bool tty, open_stdin;
+	bool start; /* create: also `runc start` it before reporting ready (one engine process less) */
 	int wait_attach_ms; /* exec: hold output until the first client attaches, at most this long */
 };
 

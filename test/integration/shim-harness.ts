@@ -119,7 +119,7 @@ export class ShimWorld {
   // Starts a create-mode shim for a fresh container; returns once the container is created.
   async create(
     proc: ProcessSpec,
-    extra: { tty?: boolean; stdin?: boolean; logMaxSize?: number; logMaxFiles?: number } = {},
+    extra: { tty?: boolean; stdin?: boolean; logMaxSize?: number; logMaxFiles?: number; start?: boolean; runtime?: string } = {},
   ): Promise<{ id: string; started: ShimStarted; exitFile: string; logPath: string; attachPath: string }> {
     const id = this.newId();
     const bundle = await this.bundle(id, { ...proc, terminal: extra.tty ?? proc.terminal });

@@ -1,7 +1,9 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { execa } from "execa";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ShimStartError, isShimAlive } from "../../src/runtime/shim/index.ts";
-import { ShimWorld, buildShim, eventually, gone, vmRssKiB } from "./shim-harness.ts";
+import { RUNC, ShimWorld, buildShim, eventually, gone, vmRssKiB } from "./shim-harness.ts";
 
 // Scenario: the engine hands a container to tstack-shim; its output lands in a Docker json-file
 // log and its exit status in an exit file, without the engine doing anything else.
@@ -111,5 +113,26 @@ describe("tstack-shim create: logs and exit", () => {
     console.log(`runc's create error: ${(err as ShimStartError).runtimeMessage}`);
     expect((err as ShimStartError).runtimeMessage).toMatch(/no-such-binary/);
     expect((err as Error).message).toMatch(/^create container shimtest-/);
+  });
+
+  it("with --start runs the container itself: no runc start from the engine, first output logged", async () => {
+    const c = await world.create({ args: ["sh", "-c", "echo first; exit 5"] }, { start: true });
+    expect(await world.waitExit(c.exitFile)).toMatchObject({ exitCode: 5, pid: c.started.pid });
+    expect((await world.logLines(c.logPath)).map((l) => l.log)).toEqual(["first\n"]);
+  });
+
+  it("with --start, a failed start is reported with the runtime's message and leaves no container", async () => {
+    // A runtime that creates like runc but refuses to start, logging as runc does.
+    const fake = join(world.dir, "refusing-runtime.sh");
+    await writeFile(
+      fake,
+      `#!/bin/sh\nlog=""; prev=""\nfor a in "$@"; do [ "$prev" = "--log" ] && log="$a"; prev="$a"; done\nfor a in "$@"; do if [ "$a" = start ]; then echo '{"level":"error","msg":"start refused by the test runtime"}' >> "$log"; exit 1; fi; done\nexec ${RUNC} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const err = await world.create({ args: ["sleep", "100"] }, { start: true, runtime: fake }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ShimStartError);
+    expect((err as ShimStartError).runtimeMessage).toBe("start refused by the test runtime");
+    const left = await execa(RUNC, ["--root", world.runcRoot, "list", "-q"]);
+    expect(left.stdout.trim()).toBe("");
   });
 });

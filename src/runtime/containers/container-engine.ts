@@ -288,9 +288,9 @@ export class ContainerEngine {
         ...(rec.config.log.maxFiles ? { logMaxFiles: rec.config.log.maxFiles } : {}),
         tty,
         stdin: rec.config.options.openStdin ?? false,
+        start: true,
       });
       undo.push("runtime container", () => this.d.runtime.delete(rec.id, true));
-      await this.d.runtime.start(rec.id);
       const pidStartTime = await this.signaller.startTime(pid);
       const health = this.healthConfig(rec, image.config.config?.Healthcheck);
       const { pidStartTime: _old, ...prev } = rec.state;

@@ -35,6 +35,8 @@ export interface ShimCreateRequest {
   readonly logMaxFiles?: number;
   readonly tty: boolean;
   readonly stdin: boolean;
+  /** Start it too: the shim runs `runc start`, so the engine need not. */
+  readonly start?: boolean;
 }
 
 export interface ShimExecRequest {
@@ -50,7 +52,7 @@ export interface ShimExecRequest {
 }
 
 export interface ShimPort {
-  /** Runs `runc create` under a new shim; resolves once the container's process exists. */
+  /** Runs `runc create` (and `runc start` if asked) under a new shim; resolves once the container's process exists. */
   create(r: ShimCreateRequest): Promise<{ pid: number; shimPid: number }>;
   exec(r: ShimExecRequest): Promise<{ pid: number; shimPid: number }>;
   attach(stateDir: string): Promise<AttachHandle>;

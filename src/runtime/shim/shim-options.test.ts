@@ -12,12 +12,12 @@ const common = {
 
 describe("shimArgs", () => {
   it("builds a create command line", () => {
-    const o: ShimCreateOptions = { ...common, mode: "create", bundle: "/b/c1", logPath: "/l/c1.log", logMaxSize: 1000, logMaxFiles: 3, tty: true, stdin: true };
+    const o: ShimCreateOptions = { ...common, mode: "create", bundle: "/b/c1", logPath: "/l/c1.log", logMaxSize: 1000, logMaxFiles: 3, tty: true, stdin: true, start: true };
     expect(shimArgs(o)).toEqual([
       "create", "--id", "c1", "--bundle", "/b/c1",
       "--runtime", "/usr/sbin/runc", "--runtime-root", "/run/tstack/runc",
       "--state-dir", "/run/tstack/shims/c1", "--exit-file", "/run/tstack/exits/c1.json",
-      "--log-path", "/l/c1.log", "--log-max-size", "1000", "--log-max-files", "3", "--tty", "--stdin",
+      "--log-path", "/l/c1.log", "--log-max-size", "1000", "--log-max-files", "3", "--start", "--tty", "--stdin",
     ]);
   });
 

@@ -22,6 +22,8 @@ export interface ShimCreateOptions extends ShimCommonOptions {
   readonly logPath: string;
   readonly logMaxSize?: number; // bytes; unlimited when absent
   readonly logMaxFiles?: number; // FILE plus FILE.1 … FILE.<n-1>; default 1
+  /** Start the container too (`runc start`) before reporting ready. */
+  readonly start?: boolean;
 }
 
 export interface ShimExecOptions extends ShimCommonOptions {
@@ -76,6 +78,7 @@ export function shimArgs(o: ShimStartOptions): string[] {
   if (o.mode === "create") {
     if (o.logMaxSize !== undefined) args.push("--log-max-size", count("log max size", o.logMaxSize));
     if (o.logMaxFiles !== undefined) args.push("--log-max-files", count("log max files", o.logMaxFiles));
+    if (o.start) args.push("--start");
   } else if (o.waitAttachMs !== undefined) {
     args.push("--wait-attach", count("wait-attach", o.waitAttachMs));
   }

@@ -25,6 +25,7 @@ export function createShimPort(o: { runtime: OciRuntime; binary?: string }): Shi
           ...(r.logMaxFiles ? { logMaxFiles: r.logMaxFiles } : {}),
           tty: r.tty,
           stdin: r.stdin,
+          ...(r.start ? { start: true } : {}),
         },
         deps,
       ),

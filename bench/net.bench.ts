@@ -7,7 +7,7 @@ import { buildConflist, createNetworkManager } from "../src/network/index.ts";
 import { pluginStdin } from "../src/network/cni-invoker.ts";
 import { runIn } from "../src/network/testing.ts";
 
-// net: per-container network setup + teardown (CNI ADD + DEL with bridge, portmap, firewall)
+// net: per-container network setup + teardown (CNI ADD + DEL with bridge and portmap)
 //      through tstack's network manager, against the same plugins run from a shell script.
 // dns-lookup: a service-name lookup from inside a container's namespace to the engine's DNS.
 export async function* run(opts: { runs?: number; log: (s: string) => void }): AsyncIterable<Figure> {
@@ -39,7 +39,7 @@ export async function* run(opts: { runs?: number; log: (s: string) => void }): A
           await m.detach("b-floor", "bench");
         },
       },
-      { name: "plugins from a shell", run: async () => void (await execa(floorScript, [dir, netnsPath, "b-floor"])) },
+      { name: "plugins from a shell", run: async () => void (await execa(floorScript, [dir, netnsPath, "b-floor", ...conf.plugins.map((p) => p.type)])) },
     );
 
     // Teardown of 20 attached containers at once (what `down` does).

@@ -9,7 +9,7 @@ const conf: Conflist = {
   plugins: [
     { type: "bridge", bridge: "tst-x", capabilities: { ips: true } },
     { type: "portmap", capabilities: { portMappings: true }, snat: true },
-    { type: "firewall" },
+    { type: "bandwidth" },
   ],
 };
 const rt = { containerId: "c1", netnsPath: "/run/tstack/netns/c1", ifname: "eth0", portMappings: [{ hostPort: 8080, containerPort: 80, protocol: "tcp" as const }] };
@@ -39,7 +39,7 @@ describe("CNI invoker", () => {
     const { runner, calls } = fakeRunner(() => ({ exitCode: 0, stdout: okResult, stderr: "" }));
     const r = await invokerWith(runner).add(conf, rt);
     expect(r.ips?.[0]?.address).toBe("10.0.0.2/24");
-    expect(calls.map((c) => `${c.command} ${c.plugin}`)).toEqual(["ADD bridge", "ADD portmap", "ADD firewall"]);
+    expect(calls.map((c) => `${c.command} ${c.plugin}`)).toEqual(["ADD bridge", "ADD portmap", "ADD bandwidth"]);
     expect(calls[0]!.stdin).toMatchObject({ name: "tstack-net", cniVersion: "1.0.0", type: "bridge" });
     expect(calls[0]!.stdin["prevResult"]).toBeUndefined();
     expect(calls[0]!.stdin["runtimeConfig"]).toBeUndefined(); // bridge asks for ips, none given
@@ -58,18 +58,18 @@ describe("CNI invoker", () => {
         : { exitCode: 0, stdout: c.command === "ADD" ? okResult : "", stderr: "" },
     );
     await expect(invokerWith(runner).add(conf, rt)).rejects.toThrow("CNI plugin portmap ADD failed for network tstack-net: iptables exploded (rule 3)");
-    expect(calls.map((c) => `${c.command} ${c.plugin}`)).toEqual(["ADD bridge", "ADD portmap", "DEL firewall", "DEL portmap", "DEL bridge"]);
+    expect(calls.map((c) => `${c.command} ${c.plugin}`)).toEqual(["ADD bridge", "ADD portmap", "DEL bandwidth", "DEL portmap", "DEL bridge"]);
     expect(calls[4]!.stdin["prevResult"]).toEqual(JSON.parse(okResult));
   });
 
   it("reports a rollback that failed too", async () => {
     const { runner } = fakeRunner((c) =>
-      c.command === "ADD" && c.plugin === "firewall" ? { exitCode: 1, stdout: "", stderr: "boom" } : c.command === "DEL" && c.plugin === "bridge" ? { exitCode: 1, stdout: "", stderr: "stuck" } : { exitCode: 0, stdout: okResult, stderr: "" },
+      c.command === "ADD" && c.plugin === "bandwidth" ? { exitCode: 1, stdout: "", stderr: "boom" } : c.command === "DEL" && c.plugin === "bridge" ? { exitCode: 1, stdout: "", stderr: "stuck" } : { exitCode: 0, stdout: okResult, stderr: "" },
     );
     const err = await invokerWith(runner).add(conf, rt).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CniAddFailed);
     expect((err as CniAddFailed).rollbackFailed).toBe(true);
-    expect((err as Error).message).toMatch(/firewall ADD failed.*boom.*rolling back also failed.*bridge DEL failed.*stuck/);
+    expect((err as Error).message).toMatch(/bandwidth ADD failed.*boom.*rolling back also failed.*bridge DEL failed.*stuck/);
   });
 
   it("refuses a result that is not a CNI result", async () => {
@@ -80,6 +80,6 @@ describe("CNI invoker", () => {
   it("runs every DEL even when one fails, then reports the first failure", async () => {
     const { runner, calls } = fakeRunner((c) => (c.plugin === "portmap" ? { exitCode: 1, stdout: "", stderr: "nope" } : { exitCode: 0, stdout: "", stderr: "" }));
     await expect(invokerWith(runner).del(conf, rt)).rejects.toThrow(/portmap DEL failed.*nope/);
-    expect(calls.map((c) => c.plugin)).toEqual(["firewall", "portmap", "bridge"]);
+    expect(calls.map((c) => c.plugin)).toEqual(["bandwidth", "portmap", "bridge"]);
   });
 });

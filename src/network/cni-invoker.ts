@@ -80,7 +80,7 @@ export function pluginEnv(command: CniCommand, rt: CniRuntime, cniPath: readonly
     CNI_IFNAME: rt.ifname,
     CNI_PATH: cniPath.join(":"),
     CNI_ARGS: "IgnoreUnknown=1",
-    // portmap, firewall and bridge's ipMasq run iptables.
+    // portmap (and bridge with ipMasq) run iptables.
     PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
   };
 }

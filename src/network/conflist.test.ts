@@ -17,8 +17,10 @@ const base: NetworkRecord = {
 };
 
 describe("buildConflist", () => {
-  it("builds bridge + host-local, portmap and firewall (golden)", async () => {
+  it("builds bridge + host-local and portmap, no firewall plugin (golden)", async () => {
     const c = buildConflist(base, { ipamDataDir: "/var/lib/tstack/cni/ipam" });
+    // host-bridges.ts accepts forwarded traffic once per network instead
+    expect(c.plugins.map((p) => p.type)).toEqual(["bridge", "portmap"]);
     await expect(JSON.stringify(c, null, 2) + "\n").toMatchFileSnapshot("./__golden__/conflist-default.json");
   });
 

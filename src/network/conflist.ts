@@ -1,7 +1,7 @@
 import { broadcastAddress, formatIPv4, networkAddress, parseCidr } from "./ipv4.ts";
 import type { NetworkRecord } from "./network-record.ts";
 
-/** The CNI spec version tstack speaks; Debian's plugins (1.1.x) support 0.4.0 and 1.0.0, firewall only those two. */
+/** The CNI spec version tstack speaks; Debian's plugins (1.1.x) support it. */
 export const CNI_VERSION = "1.0.0";
 
 /** One plugin's configuration inside a conflist (`type` names the binary). */
@@ -28,9 +28,12 @@ export function cniNetworkName(net: Pick<NetworkRecord, "id">): string {
 }
 
 /**
- * A network record as the conflist the plugins run with: bridge (+host-local), portmap, firewall.
+ * A network record as the conflist the plugins run with: bridge (+host-local), portmap.
  * Pure; golden-tested. Internal networks get neither masquerade nor a default route, so a
  * container there reaches only its own subnet (tstack's isolation rules do the rest).
+ * No `firewall` plugin: what it did per container (accept the container's traffic in FORWARD on
+ * hosts whose policy is DROP) host-bridges.ts does once per network in TSTACK-FORWARD; the plugin
+ * ran iptables and ip6tables several times on every ADD and DEL, all serialised on the xtables lock.
  */
 export function buildConflist(net: NetworkRecord, paths: ConflistPaths): Conflist {
   const subnet = parseCidr(net.subnet);
@@ -63,6 +66,5 @@ export function buildConflist(net: NetworkRecord, paths: ConflistPaths): Conflis
   // snat makes 127.0.0.1 and hairpin (container → host port → same bridge) work: portmap masquerades
   // those flows and sets route_localnet on the bridge itself.
   const portmap: PluginConf = { type: "portmap", capabilities: { portMappings: true }, snat: true };
-  const firewall: PluginConf = { type: "firewall", backend: "iptables" };
-  return { cniVersion: CNI_VERSION, name: cniNetworkName(net), plugins: [bridge, portmap, firewall] };
+  return { cniVersion: CNI_VERSION, name: cniNetworkName(net), plugins: [bridge, portmap] };
 }

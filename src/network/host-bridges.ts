@@ -4,17 +4,22 @@ import { prefixLength, type NetworkRecord } from "./network-record.ts";
 
 export const ISOLATION_CHAIN = "TSTACK-ISOLATION";
 export const ISOLATION_CHAIN_2 = "TSTACK-ISOLATION-2";
+export const FORWARD_CHAIN = "TSTACK-FORWARD";
 // Every tstack bridge is named tst-…: stage 2 drops traffic towards any of them.
 const BRIDGE_PREFIX = "tst-";
 
 /**
  * The host side of a network that CNI does not own: the bridge itself (created up front with its
  * gateway address, so the engine's DNS can listen there before any container joins; the bridge
- * plugin adopts it) and isolation between networks. Plain forwarding would let a container of
- * network B reach network A through the host's routing, so FORWARD first jumps to
- * TSTACK-ISOLATION, which (like Docker's two-stage chains) drops traffic entering from one tstack
- * bridge and leaving to another, lets published ports (conntrack DNAT) and replies through, and
- * keeps internal networks to themselves.
+ * plugin adopts it), isolation between networks and forwarding for them. Plain forwarding would
+ * let a container of network B reach network A through the host's routing, so FORWARD first jumps
+ * to TSTACK-ISOLATION, which (like Docker's two-stage chains) drops traffic entering from one
+ * tstack bridge and leaving to another, lets published ports (conntrack DNAT) and replies through,
+ * and keeps internal networks to themselves. Second, FORWARD jumps to TSTACK-FORWARD, which accepts
+ * what isolation let through, so a host whose FORWARD policy is DROP (wherever Docker runs) still
+ * forwards container traffic: one pair of rules per network instead of the CNI firewall plugin's
+ * pair per container (which ran iptables and ip6tables several times on every ADD and DEL).
+ * ensure() is idempotent; remove() deletes every copy of a network's rules, the chains stay.
  */
 export interface HostBridges {
   ensure(net: NetworkRecord): Promise<void>;
@@ -41,8 +46,46 @@ export function masqueradeRule(net: Pick<NetworkRecord, "bridge" | "internal" | 
   return ["-s", net.subnet, "!", "-o", net.bridge, "-m", "comment", "--comment", tag(net.bridge), "-j", "MASQUERADE"];
 }
 
-// The rule the firewall plugin puts first in FORWARD; created by us first so ours stays ahead of it.
-const FIREWALL_JUMP = ["-m", "comment", "--comment", "CNI firewall plugin rules", "-j", "CNI-FORWARD"];
+/**
+ * The per-network forwarding rules for TSTACK-FORWARD (iptables argument lists, without -A/-D and
+ * chain). Pure. Isolation has already dropped what must not pass, so these only accept: for a
+ * normal network, replies and published-port (DNAT) flows towards its bridge and anything leaving
+ * it; for an internal network, only traffic between its own containers (with br_netfilter even
+ * bridged traffic crosses FORWARD), so it gains no way out.
+ */
+export function forwardRules(net: Pick<NetworkRecord, "bridge" | "internal">): string[][] {
+  const c = ["-m", "comment", "--comment", tag(net.bridge)];
+  if (net.internal) return [["-i", net.bridge, "-o", net.bridge, ...c, "-j", "ACCEPT"]];
+  return [
+    ["-o", net.bridge, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT", ...c, "-j", "ACCEPT"],
+    ["-i", net.bridge, ...c, "-j", "ACCEPT"],
+  ];
+}
+
+// FORWARD must start with these jumps, in this order: isolation drops before anything accepts.
+const FORWARD_JUMPS = [ISOLATION_CHAIN, FORWARD_CHAIN] as const;
+
+/**
+ * The iptables commands (argument lists for the filter table) that make FORWARD start with
+ * `-j TSTACK-ISOLATION`, `-j TSTACK-FORWARD`, given its `iptables -S FORWARD` listing. Pure.
+ * A jump already in place is left alone (nothing to do on every start but the first); a misplaced
+ * one (another tool inserted at the top, or a host from before TSTACK-FORWARD) is deleted, every
+ * copy, and inserted where it belongs. Other rules, such as an old firewall plugin's CNI-FORWARD
+ * jump, stay where they are, after ours.
+ */
+export function forwardJumpRepairs(listing: string): string[][] {
+  let rules = listing.split("\n").filter((l) => l.startsWith("-A FORWARD "));
+  const ops: string[][] = [];
+  FORWARD_JUMPS.forEach((chain, i) => {
+    const jump = `-A FORWARD -j ${chain}`;
+    if (rules[i] === jump) return;
+    for (const r of rules) if (r === jump) ops.push(["-D", "FORWARD", "-j", chain]);
+    ops.push(["-I", "FORWARD", String(i + 1), "-j", chain]);
+    rules = rules.filter((r) => r !== jump);
+    rules.splice(i, 0, jump);
+  });
+  return ops;
+}
 
 export function createHostBridges(runner: CommandRunner): HostBridges {
   const ipt = (args: readonly string[]) => runner.run("iptables", ["-w", "-t", "filter", ...args]);
@@ -70,15 +113,14 @@ export function createHostBridges(runner: CommandRunner): HostBridges {
   async function ensureBase(): Promise<void> {
     await ensureChain(ISOLATION_CHAIN);
     await ensureChain(ISOLATION_CHAIN_2);
-    await ensureChain("CNI-FORWARD");
+    await ensureChain(FORWARD_CHAIN);
     await ensureRule(ISOLATION_CHAIN, ["-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT", "-j", "RETURN"], 1);
     await ensureRule(ISOLATION_CHAIN_2, ["-o", `${BRIDGE_PREFIX}+`, "-j", "DROP"]);
-    await ensureRule("FORWARD", FIREWALL_JUMP, 1);
-    // Ours must come before the firewall plugin's accept-everything-from-the-container rules.
-    const first = (await runOk(runner, "iptables", ["-w", "-S", "FORWARD"])).split("\n").find((l) => l.startsWith("-A FORWARD"));
-    if (first !== `-A FORWARD -j ${ISOLATION_CHAIN}`) {
-      await ipt(["-D", "FORWARD", "-j", ISOLATION_CHAIN]);
-      await iptOk(["-I", "FORWARD", "1", "-j", ISOLATION_CHAIN]);
+    const listing = await runOk(runner, "iptables", ["-w", "-t", "filter", "-S", "FORWARD"]);
+    for (const op of forwardJumpRepairs(listing)) {
+      // A -D can lose a race with another engine repairing the same host; the -I that follows counts.
+      if (op[0] === "-D") await ipt(op);
+      else await iptOk(op);
     }
   }
 
@@ -105,6 +147,7 @@ export function createHostBridges(runner: CommandRunner): HostBridges {
       await runOk(runner, "ip", ["addr", "replace", `${net.gateway}/${prefixLength(net.subnet)}`, "dev", net.bridge]);
       await runOk(runner, "ip", ["link", "set", "dev", net.bridge, "up"]);
       for (const rule of isolationRules(net)) await ensureRule(ISOLATION_CHAIN, rule);
+      for (const rule of forwardRules(net)) await ensureRule(FORWARD_CHAIN, rule);
       const masq = masqueradeRule(net);
       if (masq) await ensureNatRule(masq);
     },
@@ -113,9 +156,11 @@ export function createHostBridges(runner: CommandRunner): HostBridges {
       if (masq) while ((await natRun(["-D", "POSTROUTING", ...masq])).exitCode === 0) {
         // every copy, as for the isolation rules
       }
-      for (const rule of isolationRules(net)) {
-        while ((await ipt(["-D", ISOLATION_CHAIN, ...rule])).exitCode === 0) {
-          // a rule could have been added twice by a crash between -C and -A: remove every copy
+      // A rule could have been added twice by a crash between -C and -A: remove every copy.
+      // Accepts go before isolation, so a half-removed network is never open without its drops.
+      for (const [chain, rule] of [...forwardRules(net).map((r) => [FORWARD_CHAIN, r] as const), ...isolationRules(net).map((r) => [ISOLATION_CHAIN, r] as const)]) {
+        while ((await ipt(["-D", chain, ...rule])).exitCode === 0) {
+          // until none is left
         }
       }
       await deleteLink(net.bridge);

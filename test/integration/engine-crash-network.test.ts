@@ -44,7 +44,9 @@ describe("killing the engine in the middle of bringing up networked containers",
       expect(body).toContain("tstack busybox");
     }
     const net = engine.networks.inspect("crashnet");
-    const subnet = net.subnet;
+    const { subnet, bridge } = net;
+    // forwarding survived the crash too: accepted per network, no firewall plugin per container
+    expect((await execa("iptables", ["-w", "-S", "TSTACK-FORWARD"])).stdout).toContain(`-i ${bridge} `);
     for (const c of engine.containers.list()) await engine.containers.remove(c.id, { force: true });
     await engine.networks.removeNetwork("crashnet");
     // Nothing of the removed containers and network stays on the host.
@@ -54,6 +56,8 @@ describe("killing the engine in the middle of bringing up networked containers",
     expect(after.filter((l) => !engine.networks.list().some((n) => l === `tst-${n.id.slice(0, 11)}`))).toEqual([]);
     const rules = (await execa("nft", ["list", "ruleset"])).stdout;
     expect(rules).not.toContain(subnet);
+    // nor the per-network forwarding rules (they name the bridge, not the subnet)
+    expect(rules).not.toContain(bridge);
     const mounts = await readFile("/proc/self/mountinfo", "utf8");
     expect(mounts).not.toContain(roots.stateRoot);
   });

@@ -1,7 +1,8 @@
 // Scenarios for src/network against the real CNI plugins, iptables-nft and network namespaces.
 // "Containers" are network namespaces with busybox/node processes in them. Traffic stays on
-// loopback, the host's own address (192.0.2.2) and the bridges created here.
-import { createServer, type Server } from "node:net";
+// loopback, the host's own address (192.0.2.2), the bridges created here and an "outside host"
+// (a netns behind a veth pair, 198.51.100.2) that only forwarded traffic can reach.
+import { createServer, type Server, type Socket } from "node:net";
 import { createSocket } from "node:dgram";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -82,6 +83,72 @@ async function leases(stateRoot: string): Promise<string[]> {
   return out;
 }
 
+/**
+ * Sets the FORWARD policy to DROP, as on any host where Docker runs, so that only what tstack's
+ * rules accept is forwarded. Returns the restore step (also queued for the file's cleanup).
+ */
+async function forwardPolicyDrop(): Promise<() => Promise<void>> {
+  const listing = (await execa("iptables", ["-w", "-S", "FORWARD"])).stdout;
+  const saved = /^-P FORWARD (\w+)/m.exec(listing)?.[1];
+  if (saved === undefined) throw new Error(`no FORWARD policy in: ${listing}`);
+  let restored = false;
+  const restore = async () => {
+    if (restored) return;
+    restored = true;
+    await execa("iptables", ["-w", "-P", "FORWARD", saved]);
+  };
+  stops.push(restore);
+  await execa("iptables", ["-w", "-P", "FORWARD", "DROP"]);
+  return restore;
+}
+
+const OUTSIDE_IP = "198.51.100.2";
+
+/**
+ * A host outside: a netns behind a veth pair (host side 198.51.100.1), serving HTTP. Reaching it
+ * from a container crosses FORWARD (container bridge → veth), unlike the host's own addresses.
+ */
+async function outsideHost(body: string): Promise<{ netnsPath: string; close(): Promise<void> }> {
+  const name = `tstack-it-out-${process.pid}`;
+  const link = `tsito${process.pid % 100000}`;
+  const netnsPath = `/run/netns/${name}`;
+  let httpd: { kill(): Promise<unknown> } | undefined;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await httpd?.kill();
+    await execa("ip", ["link", "del", link], { reject: false });
+    await execa("ip", ["netns", "del", name], { reject: false });
+  };
+  stops.push(close);
+  await execa("ip", ["netns", "add", name]);
+  await execa("ip", ["link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", name]);
+  await execa("ip", ["addr", "add", "198.51.100.1/24", "dev", link]);
+  await execa("ip", ["link", "set", link, "up"]);
+  await execa("ip", ["-n", name, "addr", "add", `${OUTSIDE_IP}/24`, "dev", "eth0"]);
+  await execa("ip", ["-n", name, "link", "set", "eth0", "up"]);
+  await execa("ip", ["-n", name, "link", "set", "lo", "up"]);
+  // back to the host only: containers' traffic arrives masqueraded to 198.51.100.1
+  httpd = await startHttpd(netnsPath, body);
+  return { netnsPath, close };
+}
+
+/** A TCP server on the host (all addresses) answering every connection with `body`. */
+async function hostServer(body: string): Promise<{ port: number; close(): Promise<void> }> {
+  const conns = new Set<Socket>();
+  const s = createServer((c) => {
+    conns.add(c);
+    c.once("close", () => conns.delete(c));
+    c.end(`HTTP/1.0 200 OK\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+  });
+  await new Promise<void>((r) => s.listen(0, "0.0.0.0", () => r()));
+  // A client whose namespace is gone never sends its FIN: close() must not wait for it.
+  const close = () => new Promise<void>((r) => (s.close(() => r()), conns.forEach((c) => c.destroy())));
+  stops.push(close);
+  return { port: (s.address() as { port: number }).port, close };
+}
+
 // Everything of ours the kernel could still hold, for "nothing remains" assertions.
 async function leftovers(root: string, bridges: readonly string[], containerIds: readonly string[]) {
   const mounts = (await readFile("/proc/self/mountinfo", "utf8")).split("\n").filter((l) => l.includes(join(root, "run", "netns") + "/"));
@@ -114,8 +181,12 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+// All of it on a host whose FORWARD policy is DROP: tstack's own rules must forward what should pass.
 describe("two containers on one network, a third on another", () => {
   let m: NetworkManager;
+  let restorePolicy: () => Promise<void> = async () => undefined;
+  let outside: Awaited<ReturnType<typeof outsideHost>> | undefined;
+  let onHost: Awaited<ReturnType<typeof hostServer>> | undefined;
   let root: string;
   const ids = { web: "it-web-1", api: "it-api-1", other: "it-other-1" };
   let resolvConf: string;
@@ -130,15 +201,28 @@ describe("two containers on one network, a third on another", () => {
     const upstream = await fakeUpstream();
     stops.push(async () => upstream.close());
     m = await createNetworkManager(deps(root, upstream.port));
+    restorePolicy = await forwardPolicyDrop();
+    outside = await outsideHost("hello from outside");
+    onHost = await hostServer("hello from the host");
   });
 
   // Cleanup runs even when a step fails: processes, then detach, destroy, remove, stop listeners.
   afterAll(async () => {
-    for (const s of local.reverse()) await s().catch(() => undefined);
-    await Promise.allSettled(Object.values(ids).map((id) => m.detachAll(id)));
-    await Promise.allSettled(Object.values(ids).map((id) => m.destroySandbox(id)));
-    for (const n of m.list()) await m.removeNetwork(n.id).catch(() => undefined);
-    await m.close();
+    try {
+      for (const s of local.reverse()) await s().catch(() => undefined);
+      await Promise.allSettled(Object.values(ids).map((id) => m.detachAll(id)));
+      await Promise.allSettled(Object.values(ids).map((id) => m.destroySandbox(id)));
+      for (const n of m.list()) await m.removeNetwork(n.id).catch(() => undefined);
+      await m.close();
+      await outside?.close();
+      await onHost?.close();
+    } finally {
+      await restorePolicy();
+    }
+  });
+
+  it("runs with FORWARD policy DROP", async () => {
+    expect((await execa("iptables", ["-w", "-S", "FORWARD"])).stdout).toMatch(/^-P FORWARD DROP$/m);
   });
 
   beforeAll(async () => {
@@ -191,6 +275,14 @@ describe("two containers on one network, a third on another", () => {
     expect(await get(ids.other, `http://${webIp}/`)).toMatch(/^ERR /);
   });
 
+  it("reach a host outside through the host's forwarding, and the host's and another network's gateway addresses", async () => {
+    expect(await get(ids.web, `http://${OUTSIDE_IP}/`)).toBe("hello from outside");
+    expect(await get(ids.other, `http://${OUTSIDE_IP}/`)).toBe("hello from outside");
+    expect(await get(ids.web, `http://${HOST_IP}:${onHost!.port}/`)).toBe("hello from the host");
+    expect(await get(ids.web, `http://${m.inspect("it-back").gateway}:${onHost!.port}/`)).toBe("hello from the host");
+    expect(await get(ids.other, `http://${m.inspect("it-front").gateway}:${onHost!.port}/`)).toBe("hello from the host");
+  });
+
   it("forwards other names to the (fake) upstream", async () => {
     const r = await runIn(join(root, "run", "netns", ids.web), ["/bin/busybox", "nslookup", "example.org", m.inspect("it-front").gateway]);
     expect(r.stdout).toContain("203.0.113.7");
@@ -226,7 +318,7 @@ describe("two containers on one network, a third on another", () => {
     await m.detach(ids.api, "it-front");
     const r = await runIn(join(root, "run", "netns", ids.web), ["/bin/busybox", "nslookup", "api", gw]);
     expect(r.stdout).not.toMatch(/Address: 10\.231/);
-    expect(() => m.removeNetwork("it-front")).rejects.toThrow(/has active endpoints: it-web-1/);
+    await expect(m.removeNetwork("it-front")).rejects.toThrow(/has active endpoints: it-web-1/);
   });
 });
 
@@ -258,28 +350,44 @@ describe("a host port in use", () => {
 });
 
 describe("an internal network", () => {
-  it("has no route out: no default route, no masquerade, host unreachable", async () => {
+  it("has no route out: no default route, no masquerade, host unreachable; inside, with FORWARD policy DROP, it works", async () => {
     const root = await mkdtemp(join(work, "s3-"));
     const m = await createNetworkManager(deps(root, 9));
+    const restorePolicy = await forwardPolicyDrop();
+    const local: (() => Promise<unknown>)[] = [];
     try {
       const net = await m.createNetwork({ name: "it-internal", internal: true, subnet: "10.232.5.0/24" });
       const a = await m.createSandbox("it-int-1");
       const b = await m.createSandbox("it-int-2");
       const ia = await m.attach("it-int-1", a.netnsPath, net.id, { names: ["a"] });
       await m.attach("it-int-2", b.netnsPath, net.id, { names: ["b"], ipv4Address: "10.232.5.77" });
+      const httpd = await startHttpd(b.netnsPath, "hello from b");
+      local.push(() => httpd.kill());
+      const outside = await outsideHost("hello from outside");
+      local.push(() => outside.close());
       const routes = await runIn(a.netnsPath, ["ip", "-4", "route"]);
       expect(routes.stdout).not.toContain("default");
       expect(routes.stdout).toContain("10.232.5.0/24");
       expect((await sh("iptables-save -t nat")).split("\n").filter((l) => l.includes("10.232.5.") && l.includes("MASQUERADE"))).toEqual([]);
       expect(await httpGetIn(a.netnsPath, `http://${HOST_IP}:18080/`)).toBe("ERR ENETUNREACH");
-      // inside the network, names and static addresses work
+      // inside the network, names, static addresses and traffic between its containers work
+      // (bridged traffic crosses FORWARD here: br_netfilter)
       const ns = await runIn(a.netnsPath, ["/bin/busybox", "nslookup", "b", ia.dnsServer]);
       expect(ns.stdout).toContain("10.232.5.77");
+      expect(await httpGetIn(a.netnsPath, "http://10.232.5.77/")).toBe("hello from b");
+      // and nothing outside gets in, even with a route to it through the host
+      await execa("ip", ["-n", outside.netnsPath.split("/").pop()!, "route", "add", "10.232.5.0/24", "via", "198.51.100.1"]);
+      expect(await httpGetIn(outside.netnsPath, "http://10.232.5.77/")).toMatch(/^ERR /);
     } finally {
-      await Promise.allSettled(["it-int-1", "it-int-2"].map((id) => m.detachAll(id)));
-      await Promise.allSettled(["it-int-1", "it-int-2"].map((id) => m.destroySandbox(id)));
-      for (const n of m.list()) await m.removeNetwork(n.id).catch(() => undefined);
-      await m.close();
+      try {
+        for (const s of local.reverse()) await s().catch(() => undefined);
+        await Promise.allSettled(["it-int-1", "it-int-2"].map((id) => m.detachAll(id)));
+        await Promise.allSettled(["it-int-1", "it-int-2"].map((id) => m.destroySandbox(id)));
+        for (const n of m.list()) await m.removeNetwork(n.id).catch(() => undefined);
+        await m.close();
+      } finally {
+        await restorePolicy();
+      }
     }
   });
 });
@@ -306,6 +414,9 @@ describe("crash and reclaim", () => {
       expect(before.veths).toHaveLength(3);
       expect(before.leases).toHaveLength(3);
       expect(before.mounts).toHaveLength(3);
+      // forwarding is accepted per network (two rules each), not per container
+      expect(before.rules.filter((l) => l.startsWith("-A TSTACK-FORWARD ")).length).toBe(4);
+      expect(before.rules.filter((l) => l.includes("CNI-FORWARD"))).toEqual([]);
       await m1.detachAll("it-crash-3");
       await expect(m1.removeNetwork(orphan.id)).rejects.toThrow(/cannot delete bridge/);
       // The process "dies": its sockets go (close() only frees the DNS listeners), nothing else is cleaned.
@@ -321,8 +432,12 @@ describe("crash and reclaim", () => {
       await m2.removeNetwork(kept.id);
       const after = await leftovers(root, bridges, containers);
       expect(after).toEqual({ mounts: [], bridges: [], veths: [], rules: [], leases: [], records: [] });
-      // The per-container chains (bridge's masquerade CNI-<hash>, portmap's CNI-DN-<hash>) are gone;
-      // only portmap's base chains and the firewall plugin's CNI-FORWARD/CNI-ADMIN stay, by design.
+      // No rule names a removed bridge, in TSTACK-FORWARD (per network) least of all; `after.rules`
+      // above already covers every table, this says which chain matters.
+      expect((await sh("iptables -w -S TSTACK-FORWARD")).split("\n").filter((l) => bridges.some((b) => l.includes(b)))).toEqual([]);
+      // The per-container chains (portmap's CNI-DN-<hash>) are gone; only portmap's base chains and
+      // the empty TSTACK-ISOLATION/-2 and TSTACK-FORWARD chains stay, by design. tstack no longer
+      // runs the firewall plugin, so it creates no CNI-FORWARD/CNI-ADMIN (an older version's stay).
       const chainsNow = (await sh("iptables-save")).split("\n").filter((l) => l.startsWith(":")).map((l) => l.split(" ")[0]!.slice(1));
       // portmap's CNI-DN-<hash> per container with ports (masquerade is one rule per network now).
       expect(ourChains.length).toBeGreaterThanOrEqual(3);

@@ -26,6 +26,7 @@ describe("npm run build", () => {
   it("writes the entry, its chunks and the stamp", () => {
     const files = readdirSync(join(pkg, "dist", "cli"));
     expect(files).toContain("main.js");
+    expect(files).toContain("spawn-worker.js");
     expect(files.filter((f) => f.endsWith(".js")).length).toBeGreaterThan(5);
     expect(readdirSync(join(pkg, "dist"))).toContain(".build-stamp");
   });

@@ -1,6 +1,7 @@
 // `npm run build`: the command line and the engine as one bundled ES module set under dist/.
 //
 //   dist/cli/main.js        entry (bin/tstack.js imports it), chunks beside it (commands load lazily)
+//   dist/cli/*-worker.js    worker thread entries
 //   dist/.build-stamp       bin/tstack.js runs dist only when this is newer than every source
 //
 // Bundling matters for start-up: one file per command instead of ~200 modules resolved and
@@ -31,7 +32,8 @@ export async function buildDist(outdir = `${root}/dist`): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: { "cli/main": "src/cli/main.ts" },
+    // Worker threads are entries of their own, beside the chunks (module-worker.ts finds them).
+    entryPoints: { "cli/main": "src/cli/main.ts", "cli/spawn-worker": "src/common/spawn/spawn-worker.ts" },
     outdir,
     // Chunks sit beside the entry so that import.meta.url-relative paths (../../package.json)
     // mean the same from every chunk.

@@ -7,7 +7,9 @@ import { createContentStore, type ContentStore } from "./content/content-store.t
 import { ContainerEngine } from "./containers/container-engine.ts";
 import { openContainerStore } from "./containers/container-store.ts";
 import { watchExits, type ExitWatcher } from "./containers/exit-watcher.ts";
+import { createSpawnPool } from "../common/spawn/spawn-pool.ts";
 import { createMounter } from "./containers/mounter.ts";
+import { poolCommandRunner, poolMountRun, poolRunFn } from "./wiring/pool-runners.ts";
 import { createOciRuntime } from "./containers/runc.ts";
 import { acquireEngineLock, type EngineLock } from "./engine-lock.ts";
 import { enginePaths, type EnginePaths } from "./engine-paths.ts";
@@ -65,6 +67,9 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const lock: EngineLock = await acquireEngineLock(paths.lockFile);
   let watcher: ExitWatcher | undefined;
   let networks: NetworkManager | undefined;
+  // Programs (runc, mount, CNI plugins, ip, iptables) start from worker threads: spawning blocks
+  // the calling thread until the child has exec'd.
+  const spawns = createSpawnPool();
   try {
     const now = () => new Date();
     const events = createEventBus({ nowNs: () => BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n) });
@@ -82,7 +87,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
     const images = createImageService({ content, records, registry, registryWith, snapshots: createSnapshotPort(snapshotter), events, now });
     const volumes = await openVolumeStore(paths.stateRoot, { now });
     const store = await openContainerStore(paths.containers);
-    networks = await createNetworkManager({ stateRoot: paths.stateRoot, runRoot: paths.runRoot, now });
+    networks = await createNetworkManager({ stateRoot: paths.stateRoot, runRoot: paths.runRoot, now, runner: poolCommandRunner(spawns) });
     if (!networks.list().some((n) => n.name === DEFAULT_NETWORK)) {
       await networks.createNetwork({ name: DEFAULT_NETWORK, driver: "bridge" });
     }
@@ -95,7 +100,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
         `${runtimeBinary} cannot run containers on this host: it has cgroup v1 controllers (hybrid or legacy layout), which crun refuses; use runc (the default)`,
       );
     }
-    const runtime = createOciRuntime({ binary: runtimeBinary, root: paths.runcRoot });
+    const runtime = createOciRuntime({ binary: runtimeBinary, root: paths.runcRoot, run: poolRunFn(spawns) });
     // The static build: it runs in any image, with or without a libc.
     const initBinary = o.initBinary ?? ((await exists("/usr/bin/tini-static")) ? "/usr/bin/tini-static" : undefined);
     const containers = new ContainerEngine({
@@ -107,7 +112,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       network: createNetworkPort(networks),
       runtime,
       shim: createShimPort({ runtime, ...(o.shimBinary ? { binary: o.shimBinary } : {}) }),
-      mounter: createMounter(),
+      mounter: createMounter(poolMountRun(spawns)),
       events,
       host: await gatherHostFacts(),
       cgroups: { layout: cgroupLayout, fs: cgroupFs },
@@ -132,12 +137,14 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       w.close();
       await containers.shutdown();
       await nm.close();
+      await spawns.close();
       await lock.release();
     };
     return { paths, events, content, snapshotter, images, containers, volumes, networks: nm, close, [Symbol.asyncDispose]: close };
   } catch (err) {
     watcher?.close();
     await networks?.close().catch(() => undefined);
+    await spawns.close();
     await lock.release();
     throw err instanceof TstackError ? err : new TstackError("Internal", `starting the engine: ${String(err)}`, { cause: err });
   }

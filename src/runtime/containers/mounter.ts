@@ -18,18 +18,26 @@ export interface Mounter {
   isMounted(target: string): Promise<boolean>;
 }
 
+/** Runs mount or umount to completion; any exit is a result. */
+export type MountRun = (file: string, args: readonly string[], cwd?: string) => Promise<{ exitCode: number; stderr: string }>;
+
+const execaMountRun: MountRun = async (file, args, cwd) => {
+  const r = await execa(file, [...args], { reject: false, ...(cwd ? { cwd } : {}) });
+  return { exitCode: r.exitCode ?? 1, stderr: r.stderr };
+};
+
 // Node has no mount(2); util-linux's mount does the syscall. A few ms per call.
-export function createMounter(): Mounter {
+export function createMounter(run: MountRun = execaMountRun): Mounter {
   return {
     async mount(m, target) {
       const args = ["-t", m.type, ...(m.options.length ? ["-o", m.options.join(",")] : []), m.source, target];
-      const r = await execa("mount", args, { reject: false, ...(m.cwd ? { cwd: m.cwd } : {}) });
+      const r = await run("mount", args, m.cwd);
       if (r.exitCode !== 0) throw new TstackError("Internal", `mounting ${m.type} at ${target}: ${r.stderr.trim()}`);
     },
     async unmount(target) {
-      const r = await execa("umount", [target], { reject: false });
+      const r = await run("umount", [target]);
       if (r.exitCode === 0 || /not mounted|no mount point|not found/i.test(r.stderr)) return;
-      const lazy = await execa("umount", ["--lazy", target], { reject: false });
+      const lazy = await run("umount", ["--lazy", target]);
       if (lazy.exitCode !== 0 && !/not mounted/i.test(lazy.stderr)) {
         throw new TstackError("Internal", `unmounting ${target}: ${r.stderr.trim()}`);
       }

@@ -125,6 +125,14 @@ describe("engine endpoint", () => {
     expect(endpointOf(undefined, paths)).toEqual({ kind: "tstack", socketPath: "/tmp/r/engine.sock" });
     expect(endpointOf("unix:///var/run/docker.sock", paths)).toMatchObject({ kind: "docker-host", options: { socketPath: "/var/run/docker.sock" } });
   });
+  it("takes --parallel over COMPOSE_PARALLEL_LIMIT; -1 or nothing is unlimited; refuses nonsense", () => {
+    expect(globalOptionsOf({}, {}).parallel).toBeUndefined();
+    expect(globalOptionsOf({}, { COMPOSE_PARALLEL_LIMIT: "4" }).parallel).toBe(4);
+    expect(globalOptionsOf({ parallel: "2" }, { COMPOSE_PARALLEL_LIMIT: "4" }).parallel).toBe(2);
+    expect(globalOptionsOf({ parallel: "-1" }, { COMPOSE_PARALLEL_LIMIT: "4" }).parallel).toBeUndefined();
+    expect(() => globalOptionsOf({ parallel: "0" }, {})).toThrow(/--parallel/);
+    expect(() => globalOptionsOf({ parallel: "x" }, {})).toThrow(/--parallel/);
+  });
   it("parses DOCKER_HOST forms", () => {
     expect(dockerOptionsOf("tcp://127.0.0.1:2375")).toEqual({ protocol: "http", host: "127.0.0.1", port: 2375 });
     expect(dockerOptionsOf("https://[::1]:2376")).toEqual({ protocol: "https", host: "::1", port: 2376 });

@@ -16,6 +16,8 @@ export interface GlobalOptions {
   readonly host?: string;
   readonly ansi: AnsiMode;
   readonly progress: ProgressMode;
+  /** --parallel / COMPOSE_PARALLEL_LIMIT; absent = unlimited. */
+  readonly parallel?: number;
   readonly debug: boolean;
 }
 
@@ -29,6 +31,7 @@ export interface RawGlobalOptions {
   readonly host?: string;
   readonly ansi?: string;
   readonly progress?: string;
+  readonly parallel?: string;
   readonly debug?: boolean;
 }
 
@@ -39,6 +42,7 @@ export function globalOptionsOf(raw: RawGlobalOptions, env: Readonly<Record<stri
   const ansi = oneOf("--ansi", raw.ansi ?? env["COMPOSE_ANSI"] ?? "auto", ANSI);
   const progress = oneOf("--progress", raw.progress ?? env["COMPOSE_PROGRESS"] ?? "auto", PROGRESS);
   const host = nonEmpty(raw.host) ?? nonEmpty(env["DOCKER_HOST"]);
+  const parallel = parallelLimit(nonEmpty(raw.parallel) ?? nonEmpty(env["COMPOSE_PARALLEL_LIMIT"]));
   return {
     files: [...(raw.file ?? [])],
     ...(nonEmpty(raw.projectName) !== undefined ? { projectName: raw.projectName } : {}),
@@ -48,8 +52,17 @@ export function globalOptionsOf(raw: RawGlobalOptions, env: Readonly<Record<stri
     ...(host !== undefined ? { host } : {}),
     ansi,
     progress,
+    ...(parallel !== undefined ? { parallel } : {}),
     debug: raw.debug === true,
   };
+}
+
+/** "-1" (or absent) = unlimited, as docker compose; else a positive integer. */
+function parallelLimit(v: string | undefined): number | undefined {
+  if (v === undefined || v === "-1") return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw invalidArgument(`invalid --parallel value ${JSON.stringify(v)}: expected a positive integer or -1`);
+  return n;
 }
 
 /** "a,b" → ["a", "b"]: COMPOSE_PROFILES and --profile both accept comma lists. */

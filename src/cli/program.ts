@@ -43,6 +43,7 @@ export function buildProgram(version: string, dispatch: Dispatch, out: ProgramOu
     .option("-H, --host <url>", "engine to use: unix:///path.sock or tcp://host:port (default: DOCKER_HOST, else tstack's engine)")
     .addOption(new Option("--ansi <when>", "control characters: auto, never, always").choices(["auto", "never", "always"]))
     .addOption(new Option("--progress <mode>", "progress output").choices(["auto", "tty", "plain", "quiet", "json"]))
+    .option("--parallel <n>", "engine operations at once (-1: unlimited, the default; or COMPOSE_PARALLEL_LIMIT)")
     .option("--debug", "print error causes and engine details");
 
   const globals = () => program.opts();

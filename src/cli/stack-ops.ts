@@ -37,6 +37,7 @@ export async function runPlan(ctx: CommandContext, plan: Plan, client: EngineCli
   try {
     await execute(plan, client, {
       signal: ctx.io.interrupt.signal,
+      ...(ctx.global.parallel !== undefined ? { concurrency: ctx.global.parallel } : {}),
       onEvent: (e) => {
         renderer.sink(e);
         onEvent?.(e);

@@ -6,7 +6,7 @@ import type { ProgressEvent, ProgressSink } from "./progress.ts";
 import { runOperation } from "./run-operation.ts";
 
 export interface ExecuteOptions {
-  /** Operations in flight at once; default 8. */
+  /** Operations in flight at once; default unlimited, as docker compose (the engine queues work itself). */
   readonly concurrency?: number;
   /** Aborting stops launching operations and aborts those in flight. */
   readonly signal?: AbortSignal;
@@ -46,7 +46,7 @@ export function resourceOf(op: PlanOp): string {
  * dependency is reported as a warning and counts as done.
  */
 export async function execute(plan: Plan, client: EngineClient, opts: ExecuteOptions = {}): Promise<void> {
-  const concurrency = Math.max(1, opts.concurrency ?? 8);
+  const concurrency = Math.max(1, opts.concurrency ?? Number.POSITIVE_INFINITY);
   const emit = opts.onEvent ?? (() => {});
   const sleep = opts.sleep ?? ((ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }));
   const internal = new AbortController();

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Readable, Writable } from "node:stream";
 
 /** A writable terminal-ish stream: a TTY when `isTTY` is true. */
@@ -29,6 +30,8 @@ export interface InterruptSource {
 /** An interrupt source fed by the process's SIGINT and SIGTERM. */
 export function processInterrupts(): InterruptSource {
   const ctl = new AbortController();
+  // Every engine call in flight listens to it: 20 services in parallel are far more than 10.
+  setMaxListeners(0, ctl.signal);
   const listeners: ((n: number) => void)[] = [];
   let count = 0;
   const on = (sig: NodeJS.Signals) => {
@@ -44,6 +47,8 @@ export function processInterrupts(): InterruptSource {
 /** An interrupt source tests trigger by hand. */
 export function manualInterrupts(): InterruptSource & { fire(): void } {
   const ctl = new AbortController();
+  // Every engine call in flight listens to it: 20 services in parallel are far more than 10.
+  setMaxListeners(0, ctl.signal);
   const listeners: ((n: number) => void)[] = [];
   let count = 0;
   return {

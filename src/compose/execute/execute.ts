@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
 import { kindOf, TstackError } from "../../common/errors.ts";
 import type { EngineClient } from "../engine-client/index.ts";
@@ -50,6 +51,7 @@ export async function execute(plan: Plan, client: EngineClient, opts: ExecuteOpt
   const emit = opts.onEvent ?? (() => {});
   const sleep = opts.sleep ?? ((ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }));
   const internal = new AbortController();
+  setMaxListeners(0, internal.signal); // one listener per operation in flight, any number of them
   const onOuterAbort = () => internal.abort(opts.signal?.reason);
   opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
   if (opts.signal?.aborted) onOuterAbort();

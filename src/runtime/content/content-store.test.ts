@@ -55,6 +55,37 @@ describe("content store", () => {
     expect(await readdir(join(root, "ingest"))).toEqual([]);
   });
 
+  it("keeps bytes in order across many batched writes (one write in flight while receiving)", async () => {
+    // 5 MiB in 48 KiB chunks of distinct content: several 1 MiB batches, written while more arrive.
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 110; i++) parts.push(Buffer.alloc(48 * 1024, i));
+    const all = Buffer.concat(parts);
+    const d = sha256Digest(all);
+    async function* source(): AsyncIterable<Uint8Array> {
+      for (const p of parts) {
+        await new Promise((r) => setImmediate(r));
+        yield p;
+      }
+    }
+    const progress: number[] = [];
+    await store.ingest(d, source, { size: all.length, onProgress: (p) => progress.push(p.current) });
+    expect((await store.readBytes(d)).equals(all)).toBe(true);
+    expect(progress.length).toBeGreaterThan(3);
+    expect(progress.at(-1)).toBe(all.length);
+    expect(await readdir(join(root, "ingest"))).toEqual([]);
+  });
+
+  it("a source that fails after several batches leaves nothing behind", async () => {
+    const d = sha256Digest("never complete");
+    async function* source(): AsyncIterable<Uint8Array> {
+      for (let i = 0; i < 40; i++) yield Buffer.alloc(64 * 1024, i);
+      throw new Error("connection reset");
+    }
+    await expect(store.ingest(d, source)).rejects.toThrow("connection reset");
+    expect(await store.has(d)).toBe(false);
+    expect(await readdir(join(root, "ingest"))).toEqual([]);
+  });
+
   it("concurrent ingests of one digest download once", async () => {
     const d = sha256Digest("shared");
     let opens = 0;

@@ -85,16 +85,21 @@ export async function createContentStore(root: string): Promise<ContentStore> {
     const hash = createHash("sha256");
     let size = 0;
     let closed = false;
-    // Network chunks are small (16-64 KiB): gathering them into 1 MiB writes cuts syscalls
-    // and thread-pool round trips, which dominate a fast local download.
+    // Network chunks are small (16-64 KiB): gathering them into 1 MiB writes cuts syscalls and
+    // thread-pool round trips. One write stays in flight while the next batch is gathered, so
+    // the disk write overlaps with receiving (waiting for it would stall this blob's stream).
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
+    let writing: Promise<unknown> = Promise.resolve();
     const flush = async () => {
+      await writing;
       if (pendingBytes === 0) return;
       const batch = pending;
       pending = [];
       pendingBytes = 0;
-      await fh.writev(batch);
+      writing = fh.writev(batch);
+      // Observed by the next flush; this keeps an early failure from being unhandled meanwhile.
+      writing.catch(() => {});
       opts.onProgress?.({ digest: d, current: size, total: opts.size });
     };
     try {
@@ -110,6 +115,7 @@ export async function createContentStore(root: string): Promise<ContentStore> {
         if (pendingBytes >= 1 << 20) await flush();
       }
       await flush();
+      await writing;
       if (opts.size !== undefined && size !== opts.size) {
         throw dataLoss(`blob ${d}: short read, got ${size} of ${opts.size} bytes`);
       }
@@ -122,6 +128,8 @@ export async function createContentStore(root: string): Promise<ContentStore> {
       await syncDir(blobDir);
       return { digest: d, size };
     } finally {
+      // Never close the handle under a write still running.
+      await writing.catch(() => undefined);
       if (!closed) await fh.close().catch(() => undefined);
       await rm(tmp, { force: true });
     }

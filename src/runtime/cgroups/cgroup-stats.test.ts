@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { readCgroupStats, parseLimit, parseV2IoStat } from "./cgroup-stats.ts";
+import { readCgroupStats, readOomKills, parseLimit, parseV2IoStat } from "./cgroup-stats.ts";
 import { cgroupDir, detectCgroupLayout, type CgroupFs } from "./cgroup-layout.ts";
 
 function memFs(files: Record<string, string>): CgroupFs {
@@ -39,6 +39,7 @@ describe("cgroup stats", () => {
       [`${b}/blkio/t/c/blkio.throttle.io_service_bytes`]: "8:0 Read 4096\n8:0 Write 0\nTotal 4096\n",
     });
     const s = await readCgroupStats(fs, { mode: "v1", root: b }, "/t/c");
+    expect(await readOomKills(fs, { mode: "v1", root: b }, "/t/c")).toBe(1);
     expect(s).toMatchObject({
       cpuUsageNs: 5000,
       perCpuUsageNs: [2000, 3000],
@@ -70,5 +71,7 @@ describe("cgroup stats", () => {
     expect(s).toMatchObject({ cpuUsageNs: 7000, memoryUsage: 4096, memoryLimit: 8388608, oomKills: 2, pidsLimit: 20 });
     expect(parseV2IoStat("8:0 rbytes=100 wbytes=200")).toHaveLength(2);
     expect(parseLimit("max", "v2")).toBeUndefined();
+    expect(await readOomKills(fs, { mode: "v2", root: "/sys/fs/cgroup" }, "/t/c")).toBe(2);
+    expect(await readOomKills(memFs({}), { mode: "v2", root: "/sys/fs/cgroup" }, "/t/c")).toBe(0);
   });
 });

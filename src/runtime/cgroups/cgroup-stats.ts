@@ -116,3 +116,9 @@ export async function readCgroupStats(fs: CgroupFs, layout: CgroupLayout, cgroup
     blkio: parseV2IoStat(io),
   };
 }
+
+/** Just the OOM-kill counter (what an exit needs): one file instead of the whole set. */
+export async function readOomKills(fs: CgroupFs, layout: CgroupLayout, cgroupsPath: string): Promise<number> {
+  const file = layout.mode === "v1" ? `${cgroupDir(layout, cgroupsPath, "memory")}/memory.oom_control` : `${cgroupDir(layout, cgroupsPath, "")}/memory.events`;
+  return parseFlatKeyed(await readOr(fs, file))["oom_kill"] ?? 0;
+}

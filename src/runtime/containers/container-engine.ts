@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { conflict, failedPrecondition, notFound, TstackError } from "../../common/errors.ts";
-import { readCgroupStats, type CgroupStats } from "../cgroups/cgroup-stats.ts";
+import { readCgroupStats, readOomKills, type CgroupStats } from "../cgroups/cgroup-stats.ts";
 import type { CgroupFs, CgroupLayout } from "../cgroups/cgroup-layout.ts";
 import type { EnginePaths } from "../engine-paths.ts";
 import type { EngineEvent, EventBus } from "../events/event-bus.ts";
@@ -602,8 +602,9 @@ export class ContainerEngine {
       const exit = await this.d.shim.readExit(p.exitFile);
       if (!exit) return; // not exited after all
       this.health.stop(id);
-      const stats = await this.stats(id).catch(() => undefined);
-      const oomKilled = (stats?.oomKills ?? 0) > 0 && exit.exitCode === 137;
+      // Only a SIGKILLed process can have been the OOM killer's; its cgroup goes with runc delete.
+      const oomKills = exit.exitCode === 137 ? await readOomKills(this.d.cgroups.fs, this.d.cgroups.layout, this.cgroupsPath(id)).catch(() => 0) : 0;
+      const oomKilled = oomKills > 0;
       await this.d.runtime.delete(id, true).catch((err) => this.d.log("warn", `runc delete ${id}: ${String(err)}`));
       await this.d.mounter.unmount(p.rootfs).catch((err) => this.d.log("warn", `unmount ${p.rootfs}: ${String(err)}`));
       await this.d.network.tearDown(rec).catch((err) => this.d.log("warn", `network teardown ${id}: ${String(err)}`));

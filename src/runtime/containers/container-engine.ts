@@ -605,9 +605,12 @@ export class ContainerEngine {
       // Only a SIGKILLed process can have been the OOM killer's; its cgroup goes with runc delete.
       const oomKills = exit.exitCode === 137 ? await readOomKills(this.d.cgroups.fs, this.d.cgroups.layout, this.cgroupsPath(id)).catch(() => 0) : 0;
       const oomKilled = oomKills > 0;
-      await this.d.runtime.delete(id, true).catch((err) => this.d.log("warn", `runc delete ${id}: ${String(err)}`));
-      await this.d.mounter.unmount(p.rootfs).catch((err) => this.d.log("warn", `unmount ${p.rootfs}: ${String(err)}`));
-      await this.d.network.tearDown(rec).catch((err) => this.d.log("warn", `network teardown ${id}: ${String(err)}`));
+      // Independent releases, side by side: the runtime's state, the rootfs, the network.
+      await Promise.all([
+        this.d.runtime.delete(id, true).catch((err) => this.d.log("warn", `runc delete ${id}: ${String(err)}`)),
+        this.d.mounter.unmount(p.rootfs).catch((err) => this.d.log("warn", `unmount ${p.rootfs}: ${String(err)}`)),
+        this.d.network.tearDown(rec).catch((err) => this.d.log("warn", `network teardown ${id}: ${String(err)}`)),
+      ]);
       await rm(p.exitFile, { force: true });
       const startedMs = Date.parse(rec.state.startedAt);
       const ranFor = Date.parse(exit.exitedAt) - startedMs;

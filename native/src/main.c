@@ -210,6 +210,22 @@ static char *runc_error(void)
 	return found;
 }
 
+/* The runtime's program name and global flags (root, JSON log in the state dir); returns the count. */
+static int runtime_globals(const struct options *o, const char **argv)
+{
+	int n = 0;
+	argv[n++] = o->runtime;
+	if (o->runtime_root) {
+		argv[n++] = "--root";
+		argv[n++] = o->runtime_root;
+	}
+	argv[n++] = "--log";
+	argv[n++] = RUNC_LOG;
+	argv[n++] = "--log-format";
+	argv[n++] = "json";
+	return n;
+}
+
 static void exec_runtime(const struct options *o, const char *console_path, int in_fd, int out_fd, int err_fd)
 {
 	/* Undo what the shim set up for itself: the container inherits signal dispositions and
@@ -225,16 +241,7 @@ static void exec_runtime(const struct options *o, const char *console_path, int 
 		_exit(127);
 
 	const char *argv[32];
-	int n = 0;
-	argv[n++] = o->runtime;
-	if (o->runtime_root) {
-		argv[n++] = "--root";
-		argv[n++] = o->runtime_root;
-	}
-	argv[n++] = "--log";
-	argv[n++] = RUNC_LOG;
-	argv[n++] = "--log-format";
-	argv[n++] = "json";
+	int n = runtime_globals(o, argv);
 	if (o->exec_mode) {
 		argv[n++] = "exec";
 		argv[n++] = "--detach";
@@ -279,16 +286,7 @@ static int run_runtime_verb(const struct options *o, const char *verb, bool forc
 		if (dup2(null_fd, 0) < 0 || dup2(null_fd, 1) < 0 || dup2(null_fd, 2) < 0)
 			_exit(127);
 		const char *argv[16];
-		int n = 0;
-		argv[n++] = o->runtime;
-		if (o->runtime_root) {
-			argv[n++] = "--root";
-			argv[n++] = o->runtime_root;
-		}
-		argv[n++] = "--log";
-		argv[n++] = RUNC_LOG;
-		argv[n++] = "--log-format";
-		argv[n++] = "json";
+		int n = runtime_globals(o, argv);
 		argv[n++] = verb;
 		if (force)
 			argv[n++] = "--force";

@@ -54,11 +54,16 @@ export async function followLogs(docker: Dockerode, sink: (line: LogLine) => voi
       filters: JSON.stringify({ type: ["container"], event: ["start"], label: [projectFilter(o.projectName)] }),
       abortSignal: o.signal,
     } as object)) as unknown as NodeJS.ReadableStream;
-    events = watchStarts(stream, o.signal, async (id, time) => {
+    events = watchStarts(stream, o.signal, async (id) => {
       try {
         const info = await docker.listContainers({ all: true, filters: JSON.stringify({ id: [id] }) });
         const c = info[0] !== undefined ? projectContainerOf(info[0]) : undefined;
-        if (c !== undefined && wanted(c)) attach(c, time, "all");
+        if (c === undefined || !wanted(c)) return;
+        // A restarted container: what came after its previous run ended (its first lines are
+        // older than the start event, and lines of the run before must not come twice). A new
+        // one: all of it.
+        const finished = ((await docker.getContainer(id).inspect()) as { State?: { FinishedAt?: string } }).State?.FinishedAt;
+        attach(c, finished !== undefined ? secondsAfter(finished) : undefined, "all");
       } catch {
         // The container may already be gone (a quick run --rm); nothing to follow.
       }
@@ -78,17 +83,30 @@ export async function followLogs(docker: Dockerode, sink: (line: LogLine) => voi
   await events?.catch(() => {});
 }
 
+/**
+ * An RFC 3339 time with up to nanoseconds as fractional unix seconds just after it (the API's
+ * `since` takes `seconds.fraction`), or undefined for Go's zero time or nonsense. Pure.
+ */
+export function secondsAfter(rfc3339: string): number | undefined {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(rfc3339);
+  if (m === null) return undefined;
+  const whole = Date.parse(`${m[1]}${m[3]}`);
+  if (Number.isNaN(whole) || whole <= 0) return undefined;
+  // One microsecond later: `since` includes lines at exactly that time.
+  return whole / 1000 + Number(`0.${(m[2] ?? "").padEnd(9, "0")}`) + 1e-6;
+}
+
 async function watchStarts(
   stream: NodeJS.ReadableStream,
   signal: AbortSignal,
-  onStart: (id: string, timeSeconds: number) => Promise<void>,
+  onStart: (id: string) => Promise<void>,
 ): Promise<void> {
   const lines = new LineSplitter();
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       for (const l of lines.push(chunk)) {
         if (l.trim() === "") continue;
-        let e: { Action?: string; status?: string; Actor?: { ID?: string }; id?: string; time?: number };
+        let e: { Action?: string; status?: string; Actor?: { ID?: string }; id?: string };
         try {
           e = JSON.parse(l);
         } catch {
@@ -96,7 +114,7 @@ async function watchStarts(
         }
         if ((e.Action ?? e.status) !== "start") continue;
         const id = e.Actor?.ID ?? e.id;
-        if (id !== undefined) await onStart(id, e.time ?? Math.floor(Date.now() / 1000));
+        if (id !== undefined) await onStart(id);
       }
     }
   } catch (err) {

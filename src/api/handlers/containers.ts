@@ -22,7 +22,8 @@ export function containerRoutes(r: Router<Handler>, deps: ApiDeps): void {
     const all = queryBool(req.query, "all");
     const limit = queryInt(req.query, "limit") ?? -1;
     const filters = parseFilters(req.query.get("filters"));
-    const images = await deps.engine.images.list();
+    // Image names only matter to an ancestor filter.
+    const images = filters.has("ancestor") ? await deps.engine.images.list() : [];
     const names = new Map(images.map((i) => [i.id as string, i.names]));
     const ctx = containerJsonContext(deps);
     let recs = c

@@ -110,12 +110,23 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
     else leases.set(d, n);
   };
 
+  // Manifests and configs are content-addressed, so a parsed one never goes stale: keep the
+  // recent ones (list/inspect/ps ask for the same few images all the time).
+  const parsedBlobs = new Map<Digest, unknown>();
+  async function parsedBlob<T>(digest: Digest, parse: (b: Uint8Array) => T): Promise<T> {
+    if (parsedBlobs.has(digest)) return parsedBlobs.get(digest) as T;
+    const value = parse(await content.readBytes(digest));
+    if (parsedBlobs.size >= 512) parsedBlobs.delete(parsedBlobs.keys().next().value as Digest);
+    parsedBlobs.set(digest, value);
+    return value;
+  }
+
   async function load(config: Digest): Promise<LocalImage> {
     const recs = records.byConfig(config);
     const first = recs[0];
     if (!first) throw notFound(`No such image: ${config}`);
-    const manifest = parseImageManifest(await content.readBytes(first.manifest));
-    const cfg = parseImageConfig(await content.readBytes(config));
+    const manifest = await parsedBlob(first.manifest, parseImageManifest);
+    const cfg = await parsedBlob(config, parseImageConfig);
     return {
       id: config,
       names: recs.filter((r) => !r.name.includes("@")).map((r) => r.name),

@@ -43,8 +43,19 @@ export async function followLogs(docker: Dockerode, sink: (line: LogLine) => voi
       attached.delete(c.id);
       pending.delete(p);
       o.onDetach?.(c);
+      // A restart can start the next run before this stream ended, when its start event was
+      // passed over as already followed: pick the new run up from where the last one ended.
+      if (o.follow && !o.signal.aborted) void resumeIfRunning(c);
     });
     pending.add(p);
+  };
+  const resumeIfRunning = async (c: ProjectContainer) => {
+    try {
+      const state = ((await docker.getContainer(c.id).inspect()) as { State?: { Running?: boolean; FinishedAt?: string } }).State;
+      if (state?.Running === true && !o.signal.aborted) attach(c, state.FinishedAt !== undefined ? secondsAfter(state.FinishedAt) : undefined, "all");
+    } catch {
+      // gone: nothing more to follow
+    }
   };
 
   // Subscribe before listing, so a container started in between is not missed.

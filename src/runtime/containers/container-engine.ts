@@ -7,6 +7,7 @@ import type { EnginePaths } from "../engine-paths.ts";
 import type { EngineEvent, EventBus } from "../events/event-bus.ts";
 import type { ImageService } from "../image/image-service.ts";
 import { readLogs, type LogEntry, type ReadLogsOptions } from "../logs/log-reader.ts";
+import { parseTimeNs } from "../logs/log-time.ts";
 import { buildSpec, INIT_PATH_IN_CONTAINER, parseSignal, renderHostnameFile, renderHostsFile, serializeSpec } from "../spec/index.ts";
 import type { HostFacts, ImageHealthcheck, ContainerCreateOptions, OciSpec } from "../spec/index.ts";
 import type { VolumeStore } from "../volumes/volume-store.ts";
@@ -18,6 +19,7 @@ import { upperChanges, type FsChange } from "../snapshot/upper-changes.ts";
 import { readUpperDir } from "../snapshot/upper-dir.ts";
 import {
   initialState,
+  ZERO_TIME,
   type ContainerConfig,
   type ContainerNetworking,
   type ContainerRecord,
@@ -734,13 +736,22 @@ export class ContainerEngine {
     });
   }
 
-  logs(idOrName: string, opts: Omit<ReadLogsOptions, "isDone"> = {}): AsyncGenerator<LogEntry> {
+  logs(idOrName: string, opts: Omit<ReadLogsOptions, "isDone" | "endNs"> = {}): AsyncGenerator<LogEntry> {
     const rec = this.get(idOrName);
     const isDone = () => {
       const cur = this.d.store.find(rec.id);
       return !cur || !["running", "paused", "restarting"].includes(cur.state.status);
     };
-    return readLogs(this.d.paths.container(rec.id).log, { ...opts, isDone });
+    const endNs = () => {
+      const finished = this.d.store.find(rec.id)?.state.finishedAt;
+      if (finished === undefined || finished === ZERO_TIME) return undefined;
+      try {
+        return parseTimeNs(finished);
+      } catch {
+        return undefined;
+      }
+    };
+    return readLogs(this.d.paths.container(rec.id).log, { ...opts, isDone, endNs });
   }
 
   async stats(idOrName: string): Promise<CgroupStats> {

@@ -74,6 +74,21 @@ describe("readLogs", () => {
     expect(got).toEqual(["a", "b", "c", "d", "e"]);
   });
 
+  it("ends at the end of the run it followed: a quick restart's lines already in the file are left out", async () => {
+    await writeFile(file, line("run1-a", 1));
+    let done = false;
+    const got: string[] = [];
+    const reading = (async () => {
+      for await (const e of readLogs(file, { follow: true, isDone: () => done, endNs: () => 2_500_000_000n, pollMs: 20 })) got.push(e.log.trim());
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    // The run ended at 2.5 s and the next one wrote at 3 s before the reader noticed the end.
+    done = true;
+    await appendFile(file, line("run1-b", 2) + line("run2-a", 3));
+    await reading;
+    expect(got).toEqual(["run1-a", "run1-b"]);
+  });
+
   it("tail with follow gives the last lines then new ones", async () => {
     await writeFile(file, line("1", 1) + line("2", 2) + line("3", 3));
     const ac = new AbortController();

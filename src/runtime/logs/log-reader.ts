@@ -21,6 +21,11 @@ export interface ReadLogsOptions {
   readonly follow?: boolean;
   /** While following: true once no more output can come (the container is not running). */
   readonly isDone?: () => boolean | Promise<boolean>;
+  /**
+   * When done: where the run being followed ended. The last read stops there, so that a quick
+   * restart's first lines (already in the file) are left to whoever follows the new run.
+   */
+  readonly endNs?: () => bigint | undefined;
   readonly signal?: AbortSignal;
   readonly pollMs?: number;
 }
@@ -112,10 +117,13 @@ export async function* readLogs(path: string, o: ReadLogsOptions = {}): AsyncGen
     try {
       for (;;) {
         if (o.signal?.aborted) return;
+        // Once the run has ended, nothing after its end belongs to this reader, even if a
+        // quick restart already wrote it: decided before reading, so no such line slips out.
+        const ended = o.endNs !== undefined && o.isDone !== undefined && (await o.isDone()) ? o.endNs() : undefined;
         if (current) {
           for await (const line of readFrom(current.fh, current.pos, current.splitter)) {
             const e = parseLogEntry(line);
-            if (e && passes(e, live)) yield e;
+            if (e && passes(e, live) && (ended === undefined || e.timeNs <= ended)) yield e;
           }
         }
         // Rotated or created since: finish the old file above, then move to the new one.
@@ -130,10 +138,11 @@ export async function* readLogs(path: string, o: ReadLogsOptions = {}): AsyncGen
         if (o.untilNs !== undefined && BigInt(Date.now()) * 1_000_000n > o.untilNs) return;
         if (o.isDone && (await o.isDone())) {
           // One last read: output written just before the exit.
+          const end = o.endNs?.();
           if (current) {
             for await (const line of readFrom(current.fh, current.pos, current.splitter)) {
               const e = parseLogEntry(line);
-              if (e && passes(e, live)) yield e;
+              if (e && passes(e, live) && (end === undefined || e.timeNs <= end)) yield e;
             }
           }
           return;

@@ -3,6 +3,7 @@ import { projectFilter } from "../../compose/labels/index.ts";
 import { listProjectContainers, projectContainerOf, shortLabel, type ProjectContainer } from "../containers.ts";
 import { FrameDemuxer, LineSplitter } from "./frames.ts";
 import type { LogLine } from "./log-format.ts";
+import { parseTimeNs } from "../../runtime/logs/log-time.ts";
 
 export interface FollowOptions {
   readonly projectName: string;
@@ -99,12 +100,14 @@ export async function followLogs(docker: Dockerode, sink: (line: LogLine) => voi
  * `since` takes `seconds.fraction`), or undefined for Go's zero time or nonsense. Pure.
  */
 export function secondsAfter(rfc3339: string): number | undefined {
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(rfc3339);
-  if (m === null) return undefined;
-  const whole = Date.parse(`${m[1]}${m[3]}`);
-  if (Number.isNaN(whole) || whole <= 0) return undefined;
+  let ns: bigint;
+  try {
+    ns = parseTimeNs(rfc3339);
+  } catch {
+    return undefined;
+  }
   // One microsecond later: `since` includes lines at exactly that time.
-  return whole / 1000 + Number(`0.${(m[2] ?? "").padEnd(9, "0")}`) + 1e-6;
+  return ns > 0n ? Number(ns / 1000n) / 1e6 + 1e-6 : undefined;
 }
 
 async function watchStarts(

@@ -117,13 +117,15 @@ export async function* readLogs(path: string, o: ReadLogsOptions = {}): AsyncGen
     try {
       for (;;) {
         if (o.signal?.aborted) return;
-        // Once the run has ended, nothing after its end belongs to this reader, even if a
-        // quick restart already wrote it: decided before reading, so no such line slips out.
-        const ended = o.endNs !== undefined && o.isDone !== undefined && (await o.isDone()) ? o.endNs() : undefined;
+        // Known to be done before reading, so this read is the last and gets what was written
+        // just before the exit; and nothing after the end of the run belongs to this reader,
+        // even if a quick restart already wrote it.
+        const done = o.isDone !== undefined && (await o.isDone());
+        const end = done ? o.endNs?.() : undefined;
         if (current) {
           for await (const line of readFrom(current.fh, current.pos, current.splitter)) {
             const e = parseLogEntry(line);
-            if (e && passes(e, live) && (ended === undefined || e.timeNs <= ended)) yield e;
+            if (e && passes(e, live) && (end === undefined || e.timeNs <= end)) yield e;
           }
         }
         // Rotated or created since: finish the old file above, then move to the new one.
@@ -135,18 +137,8 @@ export async function* readLogs(path: string, o: ReadLogsOptions = {}): AsyncGen
           if (fh) current = { fh, ino: (await fh.stat()).ino, pos: { pos: 0 }, splitter: new LineSplitter() };
           continue;
         }
+        if (done) return;
         if (o.untilNs !== undefined && BigInt(Date.now()) * 1_000_000n > o.untilNs) return;
-        if (o.isDone && (await o.isDone())) {
-          // One last read: output written just before the exit.
-          const end = o.endNs?.();
-          if (current) {
-            for await (const line of readFrom(current.fh, current.pos, current.splitter)) {
-              const e = parseLogEntry(line);
-              if (e && passes(e, live) && (end === undefined || e.timeNs <= end)) yield e;
-            }
-          }
-          return;
-        }
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, o.pollMs ?? 250);
           const done = () => {

@@ -28,9 +28,9 @@ const precompiledSchema: Plugin = {
   },
 };
 
-export async function buildDist(outdir = `${root}/dist`): Promise<void> {
+export async function buildDist(outdir = `${root}/dist`, opts: { metafile?: string } = {}): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
-  await build({
+  const result = await build({
     absWorkingDir: root,
     // Worker threads are entries of their own, beside the chunks (module-worker.ts finds them).
     entryPoints: { "cli/main": "src/cli/main.ts", "cli/spawn-worker": "src/common/spawn/spawn-worker.ts" },
@@ -50,8 +50,14 @@ export async function buildDist(outdir = `${root}/dist`): Promise<void> {
     alias: { ssh2: stub, "@grpc/grpc-js": stub, "@grpc/proto-loader": stub, protobufjs: stub },
     // Not minified: measured slower to start (V8 compiles parenthesised functions eagerly).
     plugins: [precompiledSchema],
+    metafile: opts.metafile !== undefined,
   });
+  // What each chunk holds (esbuild's metafile), to see what a command loads.
+  if (opts.metafile !== undefined) await writeFile(opts.metafile, JSON.stringify(result.metafile));
   await writeFile(`${outdir}/.build-stamp`, `${new Date().toISOString()}\n`);
 }
 
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await buildDist();
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const meta = process.argv.indexOf("--metafile");
+  await buildDist(undefined, meta >= 0 ? { metafile: process.argv[meta + 1] ?? "dist-meta.json" } : {});
+}

@@ -9,7 +9,7 @@ import { openContainerStore } from "./containers/container-store.ts";
 import { watchExits, type ExitWatcher } from "./containers/exit-watcher.ts";
 import { createSpawnPool } from "../common/spawn/spawn-pool.ts";
 import { createMounter } from "./containers/mounter.ts";
-import { poolCommandRunner, poolMountRun, poolRunFn } from "./wiring/pool-runners.ts";
+import { poolCommandRunner, poolMountRun, poolProbeRun, poolRunFn } from "./wiring/pool-runners.ts";
 import { createOciRuntime } from "./containers/runc.ts";
 import { acquireEngineLock, type EngineLock } from "./engine-lock.ts";
 import { enginePaths, type EnginePaths } from "./engine-paths.ts";
@@ -100,7 +100,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
         `${runtimeBinary} cannot run containers on this host: it has cgroup v1 controllers (hybrid or legacy layout), which crun refuses; use runc (the default)`,
       );
     }
-    const runtime = createOciRuntime({ binary: runtimeBinary, root: paths.runcRoot, run: poolRunFn(spawns) });
+    const runtime = createOciRuntime({ binary: runtimeBinary, root: paths.runcRoot, run: poolRunFn(spawns), probe: poolProbeRun(spawns) });
     // The static build: it runs in any image, with or without a libc.
     const initBinary = o.initBinary ?? ((await exists("/usr/bin/tini-static")) ? "/usr/bin/tini-static" : undefined);
     const containers = new ContainerEngine({

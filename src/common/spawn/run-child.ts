@@ -47,7 +47,7 @@ export function runChild(req: SpawnRequest, signal?: AbortSignal): Promise<Spawn
       into.push(chunk);
     };
     child.stdout.on("data", collect(out, 0));
-    child.stderr.on("data", collect(err, 1));
+    child.stderr.on("data", req.mergeOutput === true ? collect(out, 0) : collect(err, 1));
     child.stdin.on("error", () => undefined); // a program that exits without reading its input
     child.stdin.end(req.input ?? "");
     child.on("error", (e: NodeJS.ErrnoException) => {

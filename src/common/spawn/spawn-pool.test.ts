@@ -10,6 +10,11 @@ describe("spawn pool (worker threads)", () => {
     expect(r).toEqual({ exitCode: 3, stdout: "out\n", stderr: "err\n" });
   });
 
+  it("merges stderr into stdout in arrival order when asked", async () => {
+    const r = await pool.run({ file: "/bin/sh", args: ["-c", "echo a; sleep 0.05; echo b >&2; sleep 0.05; echo c"], mergeOutput: true });
+    expect(r).toEqual({ exitCode: 0, stdout: "a\nb\nc\n", stderr: "" });
+  });
+
   it("feeds input, replaces the environment when given, and runs in cwd", async () => {
     expect((await pool.run({ file: "/bin/cat", args: [], input: "abc\n" })).stdout).toBe("abc\n");
     expect((await pool.run({ file: "/usr/bin/env", args: [], env: { ONLY: "1" } })).stdout).toBe("ONLY=1\n");

@@ -9,6 +9,11 @@ export interface SpawnRequest {
   readonly cwd?: string;
   /** Output beyond this many bytes per stream fails the run (default 64 MiB). */
   readonly maxBuffer?: number;
+  /**
+   * Collect stderr into stdout, in the order it arrives (a healthcheck's output is both
+   * streams as one, as Docker reports it); `stderr` is then empty.
+   */
+  readonly mergeOutput?: boolean;
 }
 
 export interface SpawnResult {

@@ -44,9 +44,26 @@ export function runtimeMessage(stderr: string): string {
   return msgs.join("; ") || "unknown error";
 }
 
-export function createOciRuntime(opts: { binary?: string; root: string; run?: RunFn }): OciRuntime {
+/** Runs a program to completion within `timeoutMs`, both output streams as one (a probe). */
+export type ProbeRunFn = (file: string, args: readonly string[], timeoutMs: number) => Promise<ProbeResult>;
+export interface ProbeResult {
+  readonly exitCode: number;
+  readonly output: string;
+  readonly timedOut: boolean;
+}
+
+// Docker keeps the last 4 KiB of a probe's output; more is cut, never a failure of its own.
+export const PROBE_OUTPUT_LIMIT = 4096;
+
+export const execaProbeRun: ProbeRunFn = async (file, args, timeoutMs) => {
+  const r = await execa(file, [...args], { reject: false, stdin: "ignore", all: true, timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1024 * 1024 });
+  return { exitCode: r.exitCode ?? -1, output: (r.all ?? "").slice(0, PROBE_OUTPUT_LIMIT), timedOut: r.timedOut };
+};
+
+export function createOciRuntime(opts: { binary?: string; root: string; run?: RunFn; probe?: ProbeRunFn }): OciRuntime {
   const binary = opts.binary ?? "runc";
   const run = opts.run ?? execaRun;
+  const probe = opts.probe ?? execaProbeRun;
   const call = async (args: readonly string[], what: string) => {
     const r = await run(binary, ["--root", opts.root, ...args]);
     if (r.exitCode !== 0) {
@@ -82,18 +99,7 @@ export function createOciRuntime(opts: { binary?: string; root: string; run?: Ru
     },
     pause: async (id) => void (await call(["pause", id], "pause")),
     resume: async (id) => void (await call(["resume", id], "resume")),
-    async run(id, processFile, timeoutMs) {
-      // Probes have their own runner: they need a timeout and both output streams.
-      const r = await execa(binary, ["--root", opts.root, "exec", "--process", processFile, id], {
-        reject: false,
-        stdin: "ignore",
-        all: true,
-        timeout: timeoutMs,
-        killSignal: "SIGKILL",
-        maxBuffer: 1024 * 1024,
-      });
-      return { exitCode: r.exitCode ?? -1, output: (r.all ?? "").slice(0, 4096), timedOut: r.timedOut };
-    },
+    run: (id, processFile, timeoutMs) => probe(binary, ["--root", opts.root, "exec", "--process", processFile, id], timeoutMs),
     async ps(id) {
       const out = await call(["ps", "--format", "json", id], "ps");
       return (JSON.parse(out || "null") as number[] | null) ?? [];

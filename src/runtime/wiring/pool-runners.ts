@@ -1,6 +1,6 @@
 import type { CommandRunner } from "../../network/index.ts";
-import type { SpawnPool } from "../../common/spawn/spawn-pool.ts";
-import type { RunFn } from "../containers/runc.ts";
+import { SpawnFailure, type SpawnPool } from "../../common/spawn/spawn-pool.ts";
+import { PROBE_OUTPUT_LIMIT, type ProbeRunFn, type RunFn } from "../containers/runc.ts";
 import type { MountRun } from "../containers/mounter.ts";
 
 // The engine's process seams, bound to one spawn pool: runc, mount/umount and every network
@@ -22,4 +22,20 @@ export function poolRunFn(pool: SpawnPool): RunFn {
 
 export function poolMountRun(pool: SpawnPool): MountRun {
   return (file, args, cwd) => pool.run({ file, args, ...(cwd !== undefined ? { cwd } : {}) });
+}
+
+// Healthcheck probes: 20 services probing every few seconds spawned `runc exec` on the engine's
+// thread and held API answers back by up to 1.5 s; here they start on the pool like the rest.
+export function poolProbeRun(pool: SpawnPool): ProbeRunFn {
+  return async (file, args, timeoutMs) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    try {
+      const r = await pool.run({ file, args, mergeOutput: true, maxBuffer: 1024 * 1024 }, timeout);
+      return { exitCode: r.exitCode, output: r.stdout.slice(0, PROBE_OUTPUT_LIMIT), timedOut: timeout.aborted };
+    } catch (err) {
+      // A probe that floods its output is a failed probe, as it was with execa's limit.
+      if (err instanceof SpawnFailure && err.code === "ENOBUFS") return { exitCode: -1, output: err.message, timedOut: false };
+      throw err;
+    }
+  };
 }

@@ -37,16 +37,30 @@ export async function* run(opts: { runs?: number; log: (s: string) => void }): A
       await dc("pull", "-q");
       sides.push({ name: "docker-compose + Docker", cmd: dc });
     } else opts.log("bench: dockerd not installed; figures without the Docker peer");
+    // The floor of a no-op for any Node.js client here (node's own start is most of it).
+    const socket = join(roots.runRoot, "engine.sock");
+    const floor = () => execa(process.execPath, [join(process.cwd(), "bench/floor/observe-floor.mjs"), socket, "bench", join(work, "compose.yaml")]);
+    const floorSamples: number[] = [];
     const samples = new Map<string, { up: number[]; noop: number[]; down: number[] }>(sides.map((s) => [s.name, { up: [], noop: [], down: [] }]));
     for (let i = 0; i < runs; i++) {
       for (const side of sides) {
         const s = samples.get(side.name)!;
         s.up.push(await timeMs(() => side.cmd("up", "-d")));
         s.noop.push(await timeMs(() => side.cmd("up", "-d")));
+        if (side.name === "tstack") floorSamples.push(await timeMs(floor));
         s.down.push(await timeMs(() => side.cmd("down", "-t", "0")));
       }
     }
     const t = samples.get("tstack")!;
+    const floorStats = stats(floorSamples);
+    yield {
+      name: "up-noop-floor",
+      unit: "ms",
+      runs,
+      tstack: stats(t.noop),
+      baseline: { name: "node + the same 3 API calls", ...floorStats },
+      ratio: stats(t.noop).median / floorStats.median,
+    };
     const d = samples.get("docker-compose + Docker");
     for (const [name, key] of [["up-20", "up"], ["up-noop", "noop"], ["down-20", "down"]] as const) {
       const mine = stats(t[key]);

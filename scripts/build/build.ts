@@ -28,6 +28,39 @@ const precompiledSchema: Plugin = {
   },
 };
 
+// dockerode requires, at its load, modules that only `docker build` contexts and BuildKit
+// sessions use (tar-fs, @balena/dockerignore, uuid): each is bundled behind a proxy that loads it
+// on first use, so every command stops paying for them at start-up.
+const LAZY_IN_DOCKERODE = ["tar-fs", "@balena/dockerignore", "uuid"];
+const lazyDockerodeDeps: Plugin = {
+  name: "lazy-dockerode-deps",
+  setup(b) {
+    const filter = new RegExp(`^(${LAZY_IN_DOCKERODE.map((n) => n.replace(/[/.]/g, "\\$&")).join("|")})$`);
+    b.onResolve({ filter }, (args) =>
+      args.namespace === "file" && /[/\\]node_modules[/\\]dockerode[/\\]/.test(args.importer)
+        ? { path: args.path, namespace: "lazy-dep", pluginData: { resolveDir: args.resolveDir } }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy-dep" }, (args) => ({
+      contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(args.path)}));
+module.exports = new Proxy(function () {}, {
+  get: (_t, key) => load()[key],
+  has: (_t, key) => key in load(),
+  apply: (_t, self, argv) => Reflect.apply(load(), self, argv),
+  construct: (_t, argv) => Reflect.construct(load(), argv),
+});
+`,
+      loader: "js",
+      resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
+    }));
+  },
+};
+
+// readable-stream (v3) is a copy of Node's own streams for old Node versions; dockerode's
+// dependencies use it for Duplex/Readable/Writable, which Node's stream module provides.
+const nodeStreamShim = fileURLToPath(new URL("./node-stream.cjs", import.meta.url));
+
 export async function buildDist(outdir = `${root}/dist`, opts: { metafile?: string } = {}): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
@@ -47,9 +80,9 @@ export async function buildDist(outdir = `${root}/dist`, opts: { metafile?: stri
     logLevel: "warning",
     // Bundled CommonJS (dockerode, ajv) calls require() for Node's own modules.
     banner: { js: "import { createRequire as __tstackRequire } from 'node:module'; const require = __tstackRequire(import.meta.url);" },
-    alias: { ssh2: stub, "@grpc/grpc-js": stub, "@grpc/proto-loader": stub, protobufjs: stub },
+    alias: { ssh2: stub, "@grpc/grpc-js": stub, "@grpc/proto-loader": stub, protobufjs: stub, "readable-stream": nodeStreamShim },
     // Not minified: measured slower to start (V8 compiles parenthesised functions eagerly).
-    plugins: [precompiledSchema],
+    plugins: [precompiledSchema, lazyDockerodeDeps],
     metafile: opts.metafile !== undefined,
   });
   // What each chunk holds (esbuild's metafile), to see what a command loads.

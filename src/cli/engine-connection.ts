@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from "node:fs";
+import { Agent, type AgentOptions } from "node:http";
 import { dirname } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import type Dockerode from "dockerode";
@@ -19,12 +20,20 @@ export function endpointOf(host: string | undefined, paths: DaemonPaths): Engine
 }
 
 /**
- * dockerode options for a unix socket. The Host header is set, as the docker CLI does, because
- * Node otherwise derives it and tests it with its IPv6 pattern, whose first use compiles a
- * regular expression that cost 30–130 ms of every command's start.
+ * dockerode options for a unix socket. The Host header is set, as the docker CLI does, and the
+ * agent carries an empty TLS server name: otherwise Node derives a server name from the host for
+ * every request and tests it against its IPv6 pattern, whose first use compiles a regular
+ * expression that cost 10–130 ms of every command's start (measured: 14 ms of a 150 ms run).
  */
 export function unixSocketOptions(socketPath: string): Dockerode.DockerOptions {
-  return { socketPath, headers: { Host: "api.moby.localhost" } } as Dockerode.DockerOptions;
+  return { socketPath, headers: { Host: "api.moby.localhost" }, agent: unixAgent() } as Dockerode.DockerOptions;
+}
+
+let sharedAgent: Agent | undefined;
+function unixAgent(): Agent {
+  // keepAlive as Node's global agent has it: idle sockets are unref'd, so they never hold the CLI.
+  sharedAgent ??= new Agent({ keepAlive: true, servername: "" } as AgentOptions);
+  return sharedAgent;
 }
 
 /** dockerode options for a DOCKER_HOST value: unix:///path, tcp://host:port, http(s)://host:port, or a bare socket path. */

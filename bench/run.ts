@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   net: () => import("./net.bench.ts"),
   up: () => import("./up.bench.ts"),
   api: () => import("./api.bench.ts"),
+  spawn: () => import("./spawn.bench.ts"),
 };
 
 async function main(): Promise<void> {

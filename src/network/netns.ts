@@ -27,7 +27,18 @@ export interface NetnsManager {
 
 const ID_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
-export function createNetnsManager(deps: { runner: CommandRunner; runRoot: string; mountinfo?: () => Promise<string> }): NetnsManager {
+export interface NetnsDeps {
+  readonly runner: CommandRunner;
+  readonly runRoot: string;
+  readonly mountinfo?: () => Promise<string>;
+  /**
+   * Lazily unmounts one namespace file; a path that is not mounted is fine. Default: the
+   * `umount --lazy` program through the runner (the engine passes umount2(2) instead).
+   */
+  readonly unmount?: (path: string) => Promise<void>;
+}
+
+export function createNetnsManager(deps: NetnsDeps): NetnsManager {
   const dir = join(deps.runRoot, "netns");
   const mountinfo = deps.mountinfo ?? (() => readFile("/proc/self/mountinfo", "utf8"));
   let dirReady: Promise<void> | undefined;
@@ -49,7 +60,8 @@ export function createNetnsManager(deps: { runner: CommandRunner; runRoot: strin
     await runOk(deps.runner, "mount", ["--make-shared", dir]);
   }
 
-  async function unmount(path: string): Promise<void> {
+  const unmount = deps.unmount ?? unmountWithProgram;
+  async function unmountWithProgram(path: string): Promise<void> {
     const r = await deps.runner.run("umount", ["--lazy", path]);
     // "not mounted" is the state we want; anything else is a real failure.
     if (r.exitCode !== 0 && !/not mounted|no mount point|not found/i.test(r.stderr)) {

@@ -37,6 +37,8 @@ export interface NetworkManagerDeps {
   /** Plugin directories (CNI_PATH); default /usr/lib/cni, /opt/cni/bin. */
   readonly cniPath?: readonly string[];
   readonly runner?: CommandRunner;
+  /** Lazy unmount of a network namespace file (see NetnsDeps.unmount). */
+  readonly unmount?: (path: string) => Promise<void>;
   /** The host's route destinations (CIDRs) new subnets must avoid; default `ip -j route`. */
   readonly hostRoutes?: () => Promise<readonly string[]>;
   /** Where the engine's DNS forwards names it does not know; default the host's resolv.conf. */
@@ -143,7 +145,7 @@ export async function createNetworkManager(deps: NetworkManagerDeps): Promise<Ne
   const ipamDir = join(deps.stateRoot, "cni", "ipam");
   const networks: NetworkStore = await openNetworkStore(join(deps.stateRoot, "networks"));
   const records = await openAttachmentStore(join(deps.stateRoot, "cni", "attachments"));
-  const netns: NetnsManager = createNetnsManager({ runner, runRoot: deps.runRoot });
+  const netns: NetnsManager = createNetnsManager({ runner, runRoot: deps.runRoot, ...(deps.unmount ? { unmount: deps.unmount } : {}) });
   const bridges: HostBridges = createHostBridges(runner);
   const names = new NameTable();
   const dns = new Map<string, DnsServer>();

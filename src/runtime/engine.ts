@@ -7,9 +7,10 @@ import { createContentStore, type ContentStore } from "./content/content-store.t
 import { ContainerEngine } from "./containers/container-engine.ts";
 import { openContainerStore } from "./containers/container-store.ts";
 import { watchExits, type ExitWatcher } from "./containers/exit-watcher.ts";
-import { createSpawnPool } from "../common/spawn/spawn-pool.ts";
 import { createMounter } from "./containers/mounter.ts";
 import { poolCommandRunner, poolMountRun, poolProbeRun, poolRunFn } from "./wiring/pool-runners.ts";
+import { nativeLazyUnmount, nativeMounter } from "./wiring/native-mounter.ts";
+import { openProcessBackend, type ProcessBackend } from "./wiring/process-backend.ts";
 import { createOciRuntime } from "./containers/runc.ts";
 import { acquireEngineLock, type EngineLock } from "./engine-lock.ts";
 import { enginePaths, type EnginePaths } from "./engine-paths.ts";
@@ -31,6 +32,8 @@ export interface EngineOptions {
   /** runc by default; crun where it works (not on hybrid cgroup hosts). */
   readonly runtimeBinary?: string;
   readonly shimBinary?: string;
+  /** tstack-spawn (native/build/ by default); without it programs start with node's spawn. */
+  readonly spawnBinary?: string;
   readonly initBinary?: string;
   readonly insecureRegistries?: readonly string[];
   readonly log?: (level: "debug" | "info" | "warn" | "error", msg: string) => void;
@@ -67,10 +70,13 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const lock: EngineLock = await acquireEngineLock(paths.lockFile);
   let watcher: ExitWatcher | undefined;
   let networks: NetworkManager | undefined;
-  // Programs (runc, mount, CNI plugins, ip, iptables) start from worker threads: spawning blocks
-  // the calling thread until the child has exec'd.
-  const spawns = createSpawnPool();
+  // Programs (runc, CNI plugins, ip, iptables, shims) start from tstack-spawn, or from a worker
+  // thread without it: node's spawn blocks the calling thread until the child has exec'd.
+  let processes: ProcessBackend | undefined;
   try {
+    processes = await openProcessBackend({ ...(o.spawnBinary ? { binary: o.spawnBinary } : {}), log });
+    const spawns = processes.pool;
+    const native = processes.native;
     const now = () => new Date();
     const events = createEventBus({ nowNs: () => BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n) });
     const content = await createContentStore(paths.content);
@@ -87,7 +93,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
     const images = createImageService({ content, records, registry, registryWith, snapshots: createSnapshotPort(snapshotter), events, now });
     const volumes = await openVolumeStore(paths.stateRoot, { now });
     const store = await openContainerStore(paths.containers);
-    networks = await createNetworkManager({ stateRoot: paths.stateRoot, runRoot: paths.runRoot, now, runner: poolCommandRunner(spawns) });
+    networks = await createNetworkManager({ stateRoot: paths.stateRoot, runRoot: paths.runRoot, now, runner: poolCommandRunner(spawns), ...(native ? { unmount: nativeLazyUnmount(native) } : {}) });
     if (!networks.list().some((n) => n.name === DEFAULT_NETWORK)) {
       await networks.createNetwork({ name: DEFAULT_NETWORK, driver: "bridge" });
     }
@@ -111,8 +117,8 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       volumes,
       network: createNetworkPort(networks),
       runtime,
-      shim: createShimPort({ runtime, ...(o.shimBinary ? { binary: o.shimBinary } : {}) }),
-      mounter: createMounter(poolMountRun(spawns)),
+      shim: createShimPort({ runtime, ...(o.shimBinary ? { binary: o.shimBinary } : {}), ...(native ? { launch: (r) => native.runUntilLine(r) } : {}) }),
+      mounter: native ? nativeMounter(native) : createMounter(poolMountRun(spawns)),
       events,
       host: await gatherHostFacts(),
       cgroups: { layout: cgroupLayout, fs: cgroupFs },
@@ -130,6 +136,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
     await watcher.sweep();
     const nm = networks;
     const w = watcher;
+    const p = processes;
     let closed = false;
     const close = async () => {
       if (closed) return;
@@ -137,14 +144,14 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       w.close();
       await containers.shutdown();
       await nm.close();
-      await spawns.close();
+      await p.close();
       await lock.release();
     };
     return { paths, events, content, snapshotter, images, containers, volumes, networks: nm, close, [Symbol.asyncDispose]: close };
   } catch (err) {
     watcher?.close();
     await networks?.close().catch(() => undefined);
-    await spawns.close();
+    await processes?.close();
     await lock.release();
     throw err instanceof TstackError ? err : new TstackError("Internal", `starting the engine: ${String(err)}`, { cause: err });
   }

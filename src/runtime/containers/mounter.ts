@@ -42,9 +42,11 @@ export function createMounter(run: MountRun = execaMountRun): Mounter {
         throw new TstackError("Internal", `unmounting ${target}: ${r.stderr.trim()}`);
       }
     },
-    async isMounted(target) {
-      const mounts = await readFile("/proc/self/mountinfo", "utf8");
-      return mounts.split("\n").some((l) => l.split(" ")[4] === target);
-    },
+    isMounted: async (target) => mountinfoHas(await readFile("/proc/self/mountinfo", "utf8"), target),
   };
+}
+
+/** Whether /proc/self/mountinfo's text lists `target` as a mount point (field 5). Pure. */
+export function mountinfoHas(mountinfo: string, target: string): boolean {
+  return mountinfo.split("\n").some((l) => l.split(" ")[4] === target);
 }

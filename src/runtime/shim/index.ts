@@ -18,8 +18,8 @@ export type { AttachShimDeps, ShimAttachment, ShimOutput } from "./attach-shim.t
 export { attachShim } from "./attach-shim.ts";
 export type { ShimCreateOptions, ShimExecOptions, ShimStartOptions } from "./shim-options.ts";
 export { shimArgs } from "./shim-options.ts";
-export type { ReadyLine, ShimStarted, SpawnShim, StartShimDeps } from "./start-shim.ts";
-export { ShimStartError, parseReadyLine, startShim } from "./start-shim.ts";
+export type { LaunchUntilLine, ReadyLine, ShimStarted, SpawnShim, StartShimDeps } from "./start-shim.ts";
+export { ShimStartError, parseReadyLine, startShim, startShimVia } from "./start-shim.ts";
 export { shimBinaryPath } from "./shim-binary.ts";
 export type { ShimLivenessDeps } from "./shim-liveness.ts";
 export { isShimAlive, isShimCommandLine } from "./shim-liveness.ts";

@@ -3,7 +3,7 @@ import { EventEmitter } from "node:events";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { isKind } from "../../common/errors.ts";
-import { ShimStartError, parseReadyLine, startShim, type SpawnShim } from "./start-shim.ts";
+import { ShimStartError, parseReadyLine, startShim, startShimVia, type LaunchUntilLine, type SpawnShim } from "./start-shim.ts";
 import type { ShimCreateOptions } from "./shim-options.ts";
 
 const opts: ShimCreateOptions = {
@@ -105,5 +105,55 @@ describe("startShim", () => {
     ac.abort(new Error("caller gave up"));
     await expect(p).rejects.toThrow("caller gave up");
     expect(f.unrefs()).toBe(1);
+  });
+});
+
+describe("startShimVia (tstack-spawn waits for the ready line)", () => {
+  const answering = (r: Awaited<ReturnType<LaunchUntilLine>>) => {
+    const seen: Parameters<LaunchUntilLine>[0][] = [];
+    const launch: LaunchUntilLine = async (req) => {
+      seen.push(req);
+      return r;
+    };
+    return { launch, seen };
+  };
+
+  it("launches the shim detached with its arguments and reads the ready line", async () => {
+    const { launch, seen } = answering({ line: '{"pid":42,"shimPid":41}', stderr: "" });
+    expect(await startShimVia(opts, launch)).toEqual({ pid: 42, shimPid: 41 });
+    expect(seen[0]?.file).toBe("/opt/tstack-shim");
+    expect(seen[0]?.detached).toBe(true);
+    expect(seen[0]?.args.slice(0, 3)).toEqual(["create", "--id", "c1"]);
+  });
+
+  it("reports the runtime's refusal as ShimStartError", async () => {
+    const { launch } = answering({ line: '{"error":"exec: \\"/x\\": no such file"}', stderr: "" });
+    const err = await startShimVia(opts, launch).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ShimStartError);
+    expect((err as ShimStartError).runtimeMessage).toBe('exec: "/x": no such file');
+  });
+
+  it("says how the shim ended when it ended before its line", async () => {
+    const { launch } = answering({ stderr: "tstack-shim: bad flag\n", exit: { exitCode: 2, stdout: "" } });
+    await expect(startShimVia(opts, launch)).rejects.toThrow(/exited \(status 2\) before reporting: tstack-shim: bad flag/);
+  });
+
+  it("turns a launch failure into Unavailable naming the binary", async () => {
+    const launch: LaunchUntilLine = async () => {
+      throw new Error("ENOENT: no such file");
+    };
+    const err = await startShimVia(opts, launch).catch((e: unknown) => e);
+    expect(isKind(err, "Unavailable")).toBe(true);
+    expect(String(err)).toMatch(/\/opt\/tstack-shim.*make -C native/);
+  });
+
+  it("stops waiting on abort without cancelling the launch", async () => {
+    let finish: (v: Awaited<ReturnType<LaunchUntilLine>>) => void = () => {};
+    const launch: LaunchUntilLine = () => new Promise((resolve) => (finish = resolve));
+    const ac = new AbortController();
+    const p = startShimVia(opts, launch, ac.signal);
+    ac.abort(new Error("client went away"));
+    await expect(p).rejects.toThrow(/client went away/);
+    finish({ line: '{"pid":1,"shimPid":2}', stderr: "" });
   });
 });

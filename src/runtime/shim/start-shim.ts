@@ -111,3 +111,47 @@ export function startShim(opts: ShimStartOptions, deps: StartShimDeps, signal?: 
     );
   });
 }
+
+/** Starts a program detached and answers at its first stdout line (tstack-spawn's runUntilLine). */
+export type LaunchUntilLine = (
+  request: { readonly file: string; readonly args: readonly string[]; readonly detached: true },
+) => Promise<{ readonly line?: string; readonly stderr: string; readonly exit?: { readonly exitCode: number; readonly signal?: string; readonly stdout: string } }>;
+
+/**
+ * startShim through a launcher that waits for the ready line itself (tstack-spawn), so that
+ * starting a shim costs the engine no fork of its own. Aborting stops waiting and leaves the
+ * launch alone, as startShim does: the shim may already own a container.
+ */
+export async function startShimVia(opts: ShimStartOptions, launch: LaunchUntilLine, signal?: AbortSignal): Promise<ShimStarted> {
+  const what = opts.mode === "create" ? `create container ${opts.id}` : `exec ${opts.execId} in ${opts.id}`;
+  signal?.throwIfAborted();
+  const launched = launch({ file: opts.binary, args: shimArgs(opts), detached: true }).catch((e: unknown) => {
+    throw unavailable(`cannot run tstack-shim ${opts.binary} (built by \`make -C native\`): ${(e as Error).message}`, e);
+  });
+  const r = signal ? await raceAbort(launched, signal) : await launched;
+  if (r.line === undefined) {
+    const how = r.exit?.signal ?? `status ${r.exit?.exitCode ?? "unknown"}`;
+    throw unavailable(`tstack-shim exited (${how}) before reporting: ${r.stderr.trim() || r.exit?.stdout.trim() || "no output"}`);
+  }
+  if (r.line.length > MAX_READY_LINE) throw dataLoss("tstack-shim ready line too long");
+  const ready = parseReadyLine(r.line);
+  if (ready.kind === "error") throw new ShimStartError(what, ready.message);
+  return { pid: ready.pid, shimPid: ready.shimPid };
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}

@@ -3,16 +3,18 @@ import { join } from "node:path";
 import { TstackError } from "../../common/errors.ts";
 import type { OciRuntime } from "../containers/runc.ts";
 import type { AttachHandle, ShimPort } from "../containers/ports.ts";
-import { attachShim, isShimAlive, readExitFile, shimBinaryPath, startShim } from "../shim/index.ts";
+import { attachShim, isShimAlive, readExitFile, shimBinaryPath, startShim, startShimVia, type LaunchUntilLine, type ShimStartOptions } from "../shim/index.ts";
 
 // Binds the container engine's monitor seam to tstack-shim.
-export function createShimPort(o: { runtime: OciRuntime; binary?: string }): ShimPort {
+export function createShimPort(o: { runtime: OciRuntime; binary?: string; launch?: LaunchUntilLine }): ShimPort {
   const binary = shimBinaryPath(o.binary);
   const common = { binary, runtime: o.runtime.binary, runtimeRoot: o.runtime.root };
   const deps = { spawn };
+  // With tstack-spawn the helper starts shims (no fork of the engine); else node's spawn.
+  const start = (opts: ShimStartOptions) => (o.launch ? startShimVia(opts, o.launch) : startShim(opts, deps));
   return {
     create: (r) =>
-      startShim(
+      start(
         {
           ...common,
           mode: "create",
@@ -26,11 +28,9 @@ export function createShimPort(o: { runtime: OciRuntime; binary?: string }): Shi
           tty: r.tty,
           stdin: r.stdin,
           ...(r.start ? { start: true } : {}),
-        },
-        deps,
-      ),
+        }),
     exec: (r) =>
-      startShim(
+      start(
         {
           ...common,
           mode: "exec",
@@ -42,9 +42,7 @@ export function createShimPort(o: { runtime: OciRuntime; binary?: string }): Shi
           tty: r.tty,
           stdin: r.stdin,
           ...(r.waitAttachMs ? { waitAttachMs: r.waitAttachMs } : {}),
-        },
-        deps,
-      ),
+        }),
     async attach(stateDir): Promise<AttachHandle> {
       const a = await attachShim(join(stateDir, "attach.sock"));
       return {

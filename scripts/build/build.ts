@@ -57,6 +57,22 @@ module.exports = new Proxy(function () {}, {
   },
 };
 
+// docker-modem formats every request with util.inspect for its debug log whether or not that
+// log is on (~6 ms of a command's start for the inspect code alone). The build guards the call
+// with the logger's own `enabled`; a docker-modem that no longer has the line fails the build,
+// so the patch never silently stops applying.
+const MODEM_DEBUG_CALL = "debug('Sending: %s', util.inspect(options";
+const quietModemDebug: Plugin = {
+  name: "quiet-modem-debug",
+  setup(b) {
+    b.onLoad({ filter: /[/\\]docker-modem[/\\]lib[/\\]modem\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      if (!source.includes(MODEM_DEBUG_CALL)) throw new Error(`${args.path}: the request debug line to guard is gone; update scripts/build/build.ts`);
+      return { contents: source.replace(MODEM_DEBUG_CALL, `debug.enabled && ${MODEM_DEBUG_CALL}`), loader: "js" };
+    });
+  },
+};
+
 // readable-stream (v3) is a copy of Node's own streams for old Node versions; dockerode's
 // dependencies use it for Duplex/Readable/Writable, which Node's stream module provides.
 const nodeStreamShim = fileURLToPath(new URL("./node-stream.cjs", import.meta.url));
@@ -82,7 +98,7 @@ export async function buildDist(outdir = `${root}/dist`, opts: { metafile?: stri
     banner: { js: "import { createRequire as __tstackRequire } from 'node:module'; const require = __tstackRequire(import.meta.url);" },
     alias: { ssh2: stub, "@grpc/grpc-js": stub, "@grpc/proto-loader": stub, protobufjs: stub, "readable-stream": nodeStreamShim },
     // Not minified: measured slower to start (V8 compiles parenthesised functions eagerly).
-    plugins: [precompiledSchema, lazyDockerodeDeps],
+    plugins: [precompiledSchema, lazyDockerodeDeps, quietModemDebug],
     metafile: opts.metafile !== undefined,
   });
   // What each chunk holds (esbuild's metafile), to see what a command loads.

@@ -1,6 +1,7 @@
 import type Dockerode from "dockerode";
 import { toEngineError } from "../compose/engine-client/index.ts";
 import { LABEL, ONEOFF_TRUE, projectFilter } from "../compose/labels/index.ts";
+import { compareStrings } from "../common/compare-strings.ts";
 
 /** A project's container as the read-only commands (ps, logs, exec, ...) see it. */
 export interface ProjectContainer {
@@ -40,7 +41,7 @@ export async function listProjectContainers(docker: Dockerode, projectName: stri
   return raw
     .map(projectContainerOf)
     .filter((c) => (opts.oneoff === true || !c.oneoff) && (wanted === undefined || wanted.has(c.service)))
-    .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number || a.name.localeCompare(b.name));
+    .sort((a, b) => compareStrings(a.service, b.service) || a.number - b.number || compareStrings(a.name, b.name));
 }
 
 export function projectContainerOf(c: Dockerode.ContainerInfo): ProjectContainer {

@@ -4,8 +4,9 @@ import { connectEngine, type EngineConnection } from "./engine-connection.ts";
 import { daemonPathsOf, type DaemonPaths } from "./engine-paths.ts";
 import { useColor, type GlobalOptions } from "./global-options.ts";
 import { readAll, writeLine, type CliIo } from "./io.ts";
-import type { LoadedProject } from "./project.ts";
-import type { LoaderFs } from "../compose/load/index.ts";
+// Types only: project.ts's code (YAML parser, validator) is imported on demand below.
+import type { FullyLoadedProject, LoadedProject, ProjectLoadInput } from "./project.ts";
+import type { LoaderFs } from "../compose/load/loader-fs.ts";
 
 /** What a command gets: the process edges, the global options, and lazily the project and the engine. */
 export interface CommandContext {
@@ -18,8 +19,13 @@ export interface CommandContext {
   err(line: string): void;
   /** Prints `WARN[0000] …` lines to stderr. */
   warn(...warnings: readonly string[]): void;
-  /** Loads, validates and normalises the project, printing its warnings once. */
+  /**
+   * Loads, validates and normalises the project, printing its warnings once. Served from the
+   * project cache (project-cache.ts) when nothing it depends on changed.
+   */
   project(services?: readonly string[]): Promise<LoadedProject>;
+  /** A full load, never from the cache, with the merged compose tree (for `config`). */
+  fullProject(services?: readonly string[]): Promise<FullyLoadedProject>;
   /**
    * The project name, for commands that also work without a compose file (`down -p x`, `ps`,
    * `logs`): from the project when one loads, else from -p / COMPOSE_PROJECT_NAME.
@@ -32,6 +38,11 @@ export interface ContextDeps {
   /** Replaces the real engine connection (tests pass a fake). */
   readonly connect?: (ctx: CommandContext) => Promise<EngineConnection>;
   readonly loaderFs?: LoaderFs;
+  /**
+   * The project cache's directory and build identity; null = no cache. Default: from the
+   * environment (projectCacheDirOf) and the running build (none when running from sources).
+   */
+  readonly projectCache?: { readonly dir: string; readonly build: string } | null;
 }
 
 export function createContext(io: CliIo, global: GlobalOptions, deps: ContextDeps = {}): CommandContext {
@@ -39,6 +50,35 @@ export function createContext(io: CliIo, global: GlobalOptions, deps: ContextDep
   let loadedFor: string | undefined;
   let engine: Promise<EngineConnection> | undefined;
   const paths = daemonPathsOf(io.env);
+  const loadInput = (services: readonly string[]): ProjectLoadInput => ({
+    global,
+    cwd: io.cwd,
+    env: io.env,
+    services,
+    readStdin: () => readAll(io.stdin),
+    ...(deps.loaderFs !== undefined ? { fs: deps.loaderFs } : {}),
+    hostPlatform: hostPlatformOf(process.platform, process.arch),
+  });
+  // Both modules are loaded on demand: the cache so that commands without a project skip it,
+  // project.ts (YAML parser, schema validator) so that a cache hit never loads it.
+  const fullLoad = async (input: ProjectLoadInput) => (await import("./project.ts")).loadProject(input);
+  const loadThroughCache = async (input: ProjectLoadInput): Promise<LoadedProject> => {
+    if (deps.projectCache === null || deps.loaderFs !== undefined) return fullLoad(input);
+    const started = io.now();
+    const cache = await import("./project-cache.ts");
+    const settings = deps.projectCache ?? (await cache.projectCacheSettingsOf(io.env));
+    if (settings === undefined) return fullLoad(input);
+    return cache.loadProjectCached(input, {
+      store: cache.fileEntryStore({ dir: settings.dir, maxEntries: 64, uid: process.getuid?.(), now: io.now }),
+      build: settings.build,
+      load: fullLoad,
+      now: io.now,
+      onOutcome: (o) => {
+        if (!global.debug) return;
+        writeLine(io.stderr, `DEBU[0000] project cache ${cache.describeOutcome(o)} (${io.now() - started} ms)`);
+      },
+    });
+  };
   const ctx: CommandContext = {
     io,
     global,
@@ -53,20 +93,18 @@ export function createContext(io: CliIo, global: GlobalOptions, deps: ContextDep
       const key = services.join(",");
       if (loaded === undefined || loadedFor !== key) {
         loadedFor = key;
-        loaded = import("./project.ts").then(({ loadProject }) => loadProject({
-          global,
-          cwd: io.cwd,
-          env: io.env,
-          services,
-          readStdin: () => readAll(io.stdin),
-          ...(deps.loaderFs !== undefined ? { fs: deps.loaderFs } : {}),
-          hostPlatform: hostPlatformOf(process.platform, process.arch),
-        })).then((p) => {
+        loaded = loadThroughCache(loadInput(services)).then((p) => {
           ctx.warn(...p.warnings);
           return p;
         });
       }
       return loaded;
+    },
+    async fullProject(services = []) {
+      const { loadProject } = await import("./project.ts");
+      const p = await loadProject(loadInput(services));
+      ctx.warn(...p.warnings);
+      return p;
     },
     async projectOrName(services = []) {
       try {

@@ -1,19 +1,35 @@
 import { existsSync } from "node:fs";
 import { isKind } from "../common/errors.ts";
-import { ComposeLoadError, loadTree, nodeLoaderFs, parseDotenv, type LoadedTree, type LoaderFs } from "../compose/load/index.ts";
-import { normalize, type Project, type ServiceConfig } from "../compose/model/index.ts";
+import { ComposeLoadError, layeredEnvironment, loadTree, nodeLoaderFs, type LoadedTree, type LoaderFs } from "../compose/load/index.ts";
+import { normalize, type Project } from "../compose/model/index.ts";
 import { ComposeValidationError, validateTree } from "../compose/validate/index.ts";
 import { categorize } from "./cli-errors.ts";
 import { splitList, type GlobalOptions } from "./global-options.ts";
 
-/** A loaded project and what was learnt on the way. */
+export { resolveEnvironments, serviceEnvironment } from "./service-environment.ts";
+
+/**
+ * A loaded project and what was learnt on the way, as commands get it: from a full load or from
+ * the project cache (project-cache.ts), the same either way. Modules that a cache hit runs import
+ * this module's types only (`import type`): its code loads the YAML parser and the validator.
+ */
 export interface LoadedProject {
   readonly project: Project;
-  readonly tree: LoadedTree;
+  /**
+   * The variables the project sees: the process environment over the project's .env (or
+   * --env-file files), plus COMPOSE_PROJECT_NAME. Read by name (a layered view, not a copy).
+   */
+  readonly environment: Readonly<Record<string, string>>;
   /** Loader and validator warnings, not yet printed. */
   readonly warnings: readonly string[];
 }
 
+/** A project loaded in full, with the merged compose tree (which the project cache does not keep). */
+export interface FullyLoadedProject extends LoadedProject {
+  readonly tree: LoadedTree;
+}
+
+/** What a load takes; the project cache keys its entries by the command-line part of it. */
 export interface ProjectLoadInput {
   readonly global: GlobalOptions;
   readonly cwd: string;
@@ -31,9 +47,10 @@ export interface ProjectLoadInput {
  * (schema, consistency, unsupported-key warnings) → normalise (profiles applied). Failures are
  * categorised for the exit code: 14 when there is no compose file, 15 when it is invalid.
  */
-export async function loadProject(input: ProjectLoadInput): Promise<LoadedProject> {
+export async function loadProject(input: ProjectLoadInput): Promise<FullyLoadedProject> {
   const g = input.global;
-  const environment = definedEntries(input.env);
+  // A view, not a copy: the project cache records which variables the load reads.
+  const environment = layeredEnvironment([input.env]);
   let tree: LoadedTree;
   try {
     tree = await loadTree({
@@ -71,44 +88,6 @@ export async function loadProject(input: ProjectLoadInput): Promise<LoadedProjec
     if (err instanceof ComposeValidationError || err instanceof ComposeLoadError) throw categorize("compose-invalid", err);
     throw err;
   }
-  return { project, tree, warnings: [...tree.warnings, ...validationWarnings] };
+  return { project, environment: tree.environment, tree, warnings: [...tree.warnings, ...validationWarnings] };
 }
 
-/**
- * Each service's environment as the container gets it: its env_file contents (in order, a missing
- * optional file skipped), overridden by `environment`, where a bare name takes its value from
- * the environment tstack runs in (and is dropped when unset there).
- */
-export async function resolveEnvironments(
-  project: Project,
-  environment: Readonly<Record<string, string>>,
-  fs: LoaderFs = nodeLoaderFs,
-): Promise<Record<string, Record<string, string>>> {
-  const out: Record<string, Record<string, string>> = {};
-  for (const svc of Object.values(project.services)) out[svc.name] = await serviceEnvironment(svc, environment, fs);
-  return out;
-}
-
-export async function serviceEnvironment(svc: ServiceConfig, environment: Readonly<Record<string, string>>, fs: LoaderFs): Promise<Record<string, string>> {
-  const env: Record<string, string> = {};
-  const lookup = (n: string) => (Object.hasOwn(environment, n) ? environment[n] : undefined);
-  for (const f of svc.env_file) {
-    if (!(await fs.exists(f.path))) {
-      if (f.required) throw categorize("compose-invalid", new ComposeLoadError(`env file ${f.path} not found`, { path: ["services", svc.name, "env_file"] }));
-      continue;
-    }
-    Object.assign(env, parseDotenv(await fs.readFile(f.path), f.path, lookup));
-  }
-  for (const [k, v] of Object.entries(svc.environment)) {
-    if (v !== null) env[k] = v;
-    else if (lookup(k) !== undefined) env[k] = lookup(k) as string;
-    else delete env[k];
-  }
-  return env;
-}
-
-function definedEntries(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
-  return out;
-}

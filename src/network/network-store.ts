@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { writeJsonAtomic } from "../common/atomic-write.ts";
 import { notFound } from "../common/errors.ts";
 import type { NetworkRecord } from "./network-record.ts";
+import { compareStrings } from "../common/compare-strings.ts";
 
 /** Network records, one JSON file each under `<dir>/<id>.json`, cached in memory. */
 export interface NetworkStore {
@@ -32,7 +33,7 @@ export async function openNetworkStore(dir: string): Promise<NetworkStore> {
     return pre.length === 1 ? pre[0] : undefined;
   };
   return {
-    list: () => [...byId.values()].sort((a, b) => a.created.localeCompare(b.created) || a.name.localeCompare(b.name)),
+    list: () => [...byId.values()].sort((a, b) => compareStrings(a.created, b.created) || compareStrings(a.name, b.name)),
     find,
     get(key) {
       const n = find(key);

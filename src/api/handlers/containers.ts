@@ -14,6 +14,7 @@ import { readJson } from "../http/json-body.ts";
 import { parseFilters, queryBool, queryInt } from "../http/query.ts";
 import type { Router } from "../router.ts";
 import { containerJsonContext } from "./container-context.ts";
+import { compareStrings } from "../../common/compare-strings.ts";
 
 export function containerRoutes(r: Router<Handler>, deps: ApiDeps): void {
   const c = deps.engine.containers;
@@ -30,7 +31,7 @@ export function containerRoutes(r: Router<Handler>, deps: ApiDeps): void {
       .list()
       .filter((rec) => all || filters.has("status") || rec.state.status === "running" || rec.state.status === "paused" || rec.state.status === "restarting")
       .filter((rec) => containerMatches(rec, filters, (id) => names.get(id) ?? []))
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      .sort((a, b) => compareStrings(b.createdAt, a.createdAt));
     if (limit > 0) recs = recs.slice(0, limit);
     res.json(200, await Promise.all(recs.map(async (rec) => containerListJson(rec, await ctx(rec.config.imageId)))));
   });

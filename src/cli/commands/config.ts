@@ -54,7 +54,8 @@ export function renderConfig(project: Project, allProfiles: readonly string[], o
 
 export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
   const opts = configOptionsOf(inv);
-  const loaded = await ctx.project(opts.services);
+  // The profiles of every service, enabled or not, are in the merged tree only: a full load.
+  const loaded = await ctx.fullProject(opts.services);
   const profiles = new Set<string>();
   for (const raw of Object.values((loaded.tree.tree["services"] ?? {}) as Record<string, { profiles?: unknown }>)) {
     if (Array.isArray(raw?.profiles)) for (const p of raw.profiles) profiles.add(String(p));

@@ -4,6 +4,7 @@ import { projectContainerOf, type ProjectContainer } from "../containers.ts";
 import type { CommandContext } from "../context.ts";
 import type { Invocation } from "../program.ts";
 import { table } from "../table.ts";
+import { compareStrings } from "../../common/compare-strings.ts";
 
 export interface ProjectSummary {
   readonly name: string;
@@ -21,13 +22,13 @@ export function summarizeProjects(containers: readonly ProjectContainer[]): Proj
     if (p !== undefined) by.set(p, [...(by.get(p) ?? []), c]);
   }
   return [...by]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareStrings(a, b))
     .map(([name, cs]) => {
       const counts = new Map<string, number>();
       for (const c of cs) counts.set(c.state, (counts.get(c.state) ?? 0) + 1);
       return {
         name,
-        status: [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([s, n]) => `${s}(${n})`).join(", "),
+        status: [...counts].sort(([a], [b]) => compareStrings(a, b)).map(([s, n]) => `${s}(${n})`).join(", "),
         configFiles: cs[0]?.labels[LABEL.configFiles] ?? "",
         running: counts.has("running"),
       };

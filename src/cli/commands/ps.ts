@@ -2,6 +2,7 @@ import { listProjectContainers, type ProjectContainer } from "../containers.ts";
 import type { CommandContext } from "../context.ts";
 import type { Invocation } from "../program.ts";
 import { table } from "../table.ts";
+import { compareStrings } from "../../common/compare-strings.ts";
 
 export interface PsOptions {
   readonly services: readonly string[];
@@ -27,7 +28,7 @@ export function psOptionsOf(inv: Invocation): PsOptions {
 /** "0.0.0.0:8080->80/tcp, 443/tcp" as docker prints a container's ports. */
 export function formatPorts(ports: ProjectContainer["ports"]): string {
   return [...ports]
-    .sort((a, b) => a.PrivatePort - b.PrivatePort || (a.IP ?? "").localeCompare(b.IP ?? ""))
+    .sort((a, b) => a.PrivatePort - b.PrivatePort || compareStrings(a.IP ?? "", b.IP ?? ""))
     .map((p) => (p.PublicPort !== undefined && p.PublicPort !== 0 ? `${p.IP !== undefined && p.IP !== "" ? (p.IP.includes(":") ? `[${p.IP}]` : p.IP) : "0.0.0.0"}:${p.PublicPort}->${p.PrivatePort}/${p.Type}` : `${p.PrivatePort}/${p.Type}`))
     .join(", ");
 }

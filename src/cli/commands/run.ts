@@ -11,7 +11,7 @@ import { ExitStatus } from "../cli-errors.ts";
 import type { CommandContext } from "../context.ts";
 import { pipeSession } from "../exec-session.ts";
 import type { Invocation } from "../program.ts";
-import { resolveEnvironments } from "../project.ts";
+import { resolveEnvironments } from "../service-environment.ts";
 import { resolveImages, runPlan } from "../stack-ops.ts";
 
 export interface RunOptions {
@@ -108,7 +108,7 @@ export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
   if (svc === undefined) throw invalidArgument(`no such service: ${o.service}`);
   const conn = await ctx.engine();
   const signal = ctx.io.interrupt.signal;
-  const [observed, images, environment] = await Promise.all([observe(conn.client, project.name, { signal }), resolveImages(conn.client, project, [o.service], signal), resolveEnvironments(project, loaded.tree.environment)]);
+  const [observed, images, environment] = await Promise.all([observe(conn.client, project.name, { signal }), resolveImages(conn.client, project, [o.service], signal), resolveEnvironments(project, loaded.environment)]);
   const infra = infraPlanFor(plan(project, observed, { images, services: [o.service], noDeps: o.noDeps, environment }), o.service);
   if (infra.nodes.length > 0) await runPlan(ctx, infra, conn.client);
   const imageId = (await resolveImages(conn.client, project, [o.service], signal))[imageRef(project, svc)];

@@ -5,7 +5,8 @@ import { formatPlan, plan, type Plan, type PullPolicy } from "../../compose/plan
 import { categorize } from "../cli-errors.ts";
 import type { CommandContext } from "../context.ts";
 import type { Invocation } from "../program.ts";
-import { resolveEnvironments, type LoadedProject } from "../project.ts";
+import type { LoadedProject } from "../project.ts";
+import { resolveEnvironments } from "../service-environment.ts";
 import { resolveImages, runPlan } from "../stack-ops.ts";
 import { attachToStack } from "../up-attached.ts";
 import { waitForServices } from "../wait-services.ts";
@@ -81,7 +82,7 @@ export async function planUp(client: EngineClient, loaded: LoadedProject, opts: 
   const [observed, images, environment] = await Promise.all([
     observe(client, project.name, signal !== undefined ? { signal } : {}),
     resolveImages(client, project, opts.services, signal),
-    resolveEnvironments(project, loaded.tree.environment),
+    resolveEnvironments(project, loaded.environment),
   ]);
   return plan(project, observed, {
     images,

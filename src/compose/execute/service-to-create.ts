@@ -2,6 +2,7 @@ import { invalidArgument } from "../../common/errors.ts";
 import type { ContainerCreateBody, EndpointSettingsBody, HostConfigBody, MountBody, PortBindingBody } from "../engine-client/docker-shapes.ts";
 import { containerLabels, containerName } from "../labels/index.ts";
 import type { FileReferenceConfig, Project, ServiceConfig, ServiceVolumeConfig } from "../model/index.ts";
+import { compareStrings } from "../../common/compare-strings.ts";
 
 export interface CreateOptionsInput {
   /** Image ID for the `com.docker.compose.image` label; absent when not known yet. */
@@ -254,7 +255,7 @@ function mountOf(project: Project, v: ServiceVolumeConfig): MountBody {
 
 /** The service's networks by priority (highest first), then key; the first one is the container's primary network. */
 export function networksByPriority(service: ServiceConfig): string[] {
-  return Object.keys(service.networks).sort((a, b) => service.networks[b]!.priority - service.networks[a]!.priority || a.localeCompare(b));
+  return Object.keys(service.networks).sort((a, b) => service.networks[b]!.priority - service.networks[a]!.priority || compareStrings(a, b));
 }
 
 function networkingOf(project: Project, service: ServiceConfig, name: string): { mode?: string; endpoints?: Record<string, EndpointSettingsBody> } {

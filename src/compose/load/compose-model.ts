@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, join } from "node:path";
-import { parseDotenv } from "./dotenv.ts";
+import { readEnvFiles } from "./dotenv.ts";
+import { layeredEnvironment } from "./environment-view.ts";
 import { loadError } from "./errors.ts";
 import type { SourcePosition, TreePath } from "./errors.ts";
 import { interpolateTree } from "./interpolate.ts";
@@ -139,8 +140,9 @@ async function applyIncludes(doc: ParsedDocument, ctx: ModelContext): Promise<vo
       }
     }
     const fromFiles = await readEnvFiles(envFiles, ctx.environment, ctx.fs);
-    // Variables already in the environment win over the included project's .env, as for the main project.
-    const environment = { ...fromFiles, ...ctx.environment };
+    // Variables already in the environment win over the included project's .env, as for the main
+    // project; layered, not copied, so that only the names interpolation asks for are read.
+    const environment = layeredEnvironment([ctx.environment, fromFiles]);
 
     for (const p of paths) {
       if (!(await ctx.fs.exists(p))) throw loadError(`included file ${p} not found`, pos, [...where, "path"]);
@@ -152,23 +154,6 @@ async function applyIncludes(doc: ParsedDocument, ctx: ModelContext): Promise<vo
     resolveRelativePaths(imported, projectDir);
     importResources(imported, doc, ctx.positions);
   }
-}
-
-/** Reads env files in order; later files may refer to variables of earlier ones. */
-export async function readEnvFiles(
-  files: readonly string[],
-  environment: Readonly<Record<string, string>>,
-  fs: LoaderFs,
-): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const file of files) {
-    const text = await fs.readFile(file);
-    const parsed = parseDotenv(text, file, (name) =>
-      Object.hasOwn(environment, name) ? environment[name] : Object.hasOwn(out, name) ? out[name] : undefined,
-    );
-    Object.assign(out, parsed);
-  }
-  return out;
 }
 
 // Resources of an included project join the including file's; when both define one, the

@@ -1,4 +1,5 @@
 import { loadError } from "./errors.ts";
+import type { LoaderFs } from "./loader-fs.ts";
 import { TemplateError, substitute } from "./template.ts";
 import type { VariableLookup } from "./template.ts";
 
@@ -131,6 +132,27 @@ export function parseDotenv(text: string, file: string, lookup: VariableLookup =
     const hash = value.indexOf(" #");
     if (hash >= 0) value = value.slice(0, hash);
     out[key] = expand(value.replace(/\s+$/u, ""), stmtLine);
+  }
+  return out;
+}
+
+/**
+ * Reads env files in order; later files may refer to variables of earlier ones, and `environment`
+ * wins over both. Kept apart from the YAML side of the loader: the CLI's project cache re-reads a
+ * project's .env on a hit without loading the parser.
+ */
+export async function readEnvFiles(
+  files: readonly string[],
+  environment: Readonly<Record<string, string>>,
+  fs: LoaderFs,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const file of files) {
+    const text = await fs.readFile(file);
+    const parsed = parseDotenv(text, file, (name) =>
+      Object.hasOwn(environment, name) ? environment[name] : Object.hasOwn(out, name) ? out[name] : undefined,
+    );
+    Object.assign(out, parsed);
   }
   return out;
 }

@@ -1,8 +1,10 @@
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { notFound } from "../../common/errors.ts";
-import { loadModel, readEnvFiles } from "./compose-model.ts";
+import { loadModel } from "./compose-model.ts";
 import type { ModelFile } from "./compose-model.ts";
 import { discoverComposeFiles } from "./discover.ts";
+import { readEnvFiles } from "./dotenv.ts";
+import { layeredEnvironment } from "./environment-view.ts";
 import { ComposeLoadError, loadError } from "./errors.ts";
 import type { SourcePosition, TreePath } from "./errors.ts";
 import { nodeLoaderFs } from "./loader-fs.ts";
@@ -15,7 +17,8 @@ import type { ParsedDocument } from "./yaml-parse.ts";
 
 export { ComposeLoadError, formatPath } from "./errors.ts";
 export type { SourcePosition, TreePath } from "./errors.ts";
-export { parseDotenv } from "./dotenv.ts";
+export { parseDotenv, readEnvFiles } from "./dotenv.ts";
+export { layeredEnvironment } from "./environment-view.ts";
 export type { LoaderFs } from "./loader-fs.ts";
 export { memoryLoaderFs, nodeLoaderFs } from "./loader-fs.ts";
 export { normalizeProjectName } from "./project-name.ts";
@@ -43,7 +46,10 @@ export interface LoadedTree {
   readonly projectName: string;
   readonly projectDirectory: string;
   readonly configFiles: readonly string[]; // absolute; "-" for stdin
-  readonly environment: Readonly<Record<string, string>>; // process env over .env, plus COMPOSE_PROJECT_NAME
+  // Process env over .env, plus COMPOSE_PROJECT_NAME. A read-only view (layeredEnvironment) that
+  // reads the injected environment by name, never copies it.
+  readonly environment: Readonly<Record<string, string>>;
+  readonly envFiles: readonly string[]; // absolute: the --env-file files, or the project's .env when it exists
   readonly tree: Record<string, unknown>;
   readonly warnings: readonly string[];
   // Best known position of a tree path (walks up to the nearest ancestor with one).
@@ -72,11 +78,13 @@ export async function loadTree(opts: LoadOptions): Promise<LoadedTree> {
     (firstLocal(requested) !== undefined ? dirname(resolve(workingDir, firstLocal(requested) as string)) : workingDir);
   const envFiles = await selectEnvFiles(opts, workingDir, preliminaryDir, fs);
   const dotenv = await readEnvFiles(envFiles, opts.environment, fs);
-  const environment: Record<string, string> = { ...dotenv, ...opts.environment };
+  // Layered rather than copied: the injected environment is only read by name (see layeredEnvironment).
+  const fileEnvironment = layeredEnvironment([opts.environment, dotenv]);
 
-  if (requested.length === 0 && environment["COMPOSE_FILE"] !== undefined && environment["COMPOSE_FILE"] !== "") {
-    const sep = environment["COMPOSE_PATH_SEPARATOR"] || ":";
-    requested = environment["COMPOSE_FILE"].split(sep).filter((f) => f !== "");
+  const composeFile = fileEnvironment["COMPOSE_FILE"];
+  if (requested.length === 0 && composeFile !== undefined && composeFile !== "") {
+    const sep = fileEnvironment["COMPOSE_PATH_SEPARATOR"] || ":";
+    requested = composeFile.split(sep).filter((f) => f !== "");
   }
   let configFiles: string[];
   if (requested.length > 0) {
@@ -112,14 +120,14 @@ export async function loadTree(opts: LoadOptions): Promise<LoadedTree> {
   }
 
   // 3. Project name, then COMPOSE_PROJECT_NAME is visible to interpolation.
-  const fromFile = nameFromDocuments(files, environment, positions);
+  const fromFile = nameFromDocuments(files, fileEnvironment, positions);
   const { name: projectName } = resolveProjectName({
     option: opts.projectName,
-    environment: environment["COMPOSE_PROJECT_NAME"],
+    environment: fileEnvironment["COMPOSE_PROJECT_NAME"],
     fromFile,
     directoryName: basename(projectDirectory),
   });
-  environment["COMPOSE_PROJECT_NAME"] = projectName;
+  const environment = layeredEnvironment([{ COMPOSE_PROJECT_NAME: projectName }, opts.environment, dotenv]);
 
   // 4. Interpolate, include, extend, merge.
   const tree = await loadModel(files, {
@@ -142,6 +150,7 @@ export async function loadTree(opts: LoadOptions): Promise<LoadedTree> {
     projectDirectory,
     configFiles,
     environment,
+    envFiles,
     tree,
     warnings,
     positionOf: (path) => positions.lookup(tree, path),

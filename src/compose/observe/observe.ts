@@ -1,6 +1,7 @@
 import type { ContainerSummary, EngineClient } from "../engine-client/engine-client.ts";
 import { LABEL, ONEOFF_TRUE, projectFilter } from "../labels/index.ts";
 import type { ObservedContainer, ObservedState } from "./observed-state.ts";
+import { compareStrings } from "../../common/compare-strings.ts";
 
 /**
  * Lists everything labelled with the project, once (three list calls in parallel), sorted by
@@ -18,13 +19,13 @@ export async function observe(client: EngineClient, projectName: string, opts: {
     projectName,
     containers: containers
       .map(observedContainerOf)
-      .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number || a.created - b.created),
+      .sort((a, b) => compareStrings(a.service, b.service) || a.number - b.number || a.created - b.created),
     networks: networks
       .map((n) => ({ id: n.id, name: n.name, key: n.labels[LABEL.network] ?? "", labels: n.labels }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+      .sort((a, b) => compareStrings(a.name, b.name)),
     volumes: volumes
       .map((v) => ({ name: v.name, key: v.labels[LABEL.volume] ?? "", labels: v.labels }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+      .sort((a, b) => compareStrings(a.name, b.name)),
   };
 }
 

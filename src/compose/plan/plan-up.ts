@@ -8,6 +8,7 @@ import { imageRef, needsPull, pullPolicyOf } from "./images.ts";
 import { PlanBuilder } from "./plan-builder.ts";
 import type { Plan, UpPlanOptions } from "./plan-types.ts";
 import { dependenciesOf, dependencyOrder, sharedNamespaceServices, withDependencies } from "./service-graph.ts";
+import { compareStrings } from "../../common/compare-strings.ts";
 
 /**
  * `up` as data: the operations that take the engine from `observed` to `project`. Pure.
@@ -116,7 +117,7 @@ export function plan(project: Project, observed: ObservedState, opts: UpPlanOpti
     pulls.set(ref, p);
   }
   const pullNode = new Map<string, number>();
-  for (const [image, p] of [...pulls].sort((a, b) => a[0].localeCompare(b[0]))) {
+  for (const [image, p] of [...pulls].sort((a, b) => compareStrings(a[0], b[0]))) {
     const why = opts.images[image] === undefined ? "image not present" : "pull policy always";
     pullNode.set(image, b.add({ kind: "pull-image", image, services: p.services, ...(p.platform ? { platform: p.platform } : {}) }, why));
   }
@@ -215,7 +216,7 @@ export function plan(project: Project, observed: ObservedState, opts: UpPlanOpti
   // healthy/completed conditions. Dependencies outside the plan (--no-deps, scale 0) are not waited for.
   function dependencyGate(n: string): number[] {
     const out: number[] = [];
-    for (const [dep, cfg] of [...dependenciesOf(svc(n))].sort((a, b) => a[0].localeCompare(b[0]))) {
+    for (const [dep, cfg] of [...dependenciesOf(svc(n))].sort((a, b) => compareStrings(a[0], b[0]))) {
       if (!targets.has(dep) || scaleOf(dep) === 0) continue;
       const depStarts = startNodes.get(dep) ?? [];
       if (cfg.condition === "service_started") {

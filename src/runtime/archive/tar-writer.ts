@@ -1,4 +1,5 @@
 import { invalidArgument } from "../../common/errors.ts";
+import { compareStrings } from "../../common/compare-strings.ts";
 
 // A streaming tar writer (POSIX pax format: ustar headers, with pax extended headers for
 // long names, large or negative numbers, fractional mtimes and xattrs). Used for image save,
@@ -128,7 +129,7 @@ export function encodeHeader(h: TarEntryHeader): Buffer {
   const gname = h.gname ?? "";
   if (!isAscii(uname) || uname.length > 31) pax.push(paxRecord("uname", uname));
   if (!isAscii(gname) || gname.length > 31) pax.push(paxRecord("gname", gname));
-  for (const [k, v] of Object.entries(h.xattrs ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [k, v] of Object.entries(h.xattrs ?? {}).sort(([a], [b]) => compareStrings(a, b))) {
     pax.push(paxRecord(`SCHILY.xattr.${k}`, v));
   }
   const main = rawHeader({

@@ -4,6 +4,7 @@ import { writeJsonAtomic } from "../../common/atomic-write.ts";
 import { Mutex } from "../../common/mutex.ts";
 import type { Digest } from "../content/digest.ts";
 import type { Descriptor } from "../registry/index.ts";
+import { compareStrings } from "../../common/compare-strings.ts";
 
 /** What a name points to. The image ID is the config digest, as in Docker. */
 export interface ImageRecord {
@@ -52,7 +53,7 @@ export async function openImageRecords(dir: string): Promise<ImageRecords> {
       mutex.run(async () => {
         const next = new Map(current);
         const result = fn(next);
-        const out: RecordsFile = { version: 1, records: Object.fromEntries([...next].sort(([a], [b]) => a.localeCompare(b))) };
+        const out: RecordsFile = { version: 1, records: Object.fromEntries([...next].sort(([a], [b]) => compareStrings(a, b))) };
         await writeJsonAtomic(file, out);
         current = next;
         return result;

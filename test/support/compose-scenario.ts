@@ -123,6 +123,7 @@ volumes:
   });
 
   it("down -v removes everything and names the service that ignored SIGTERM", async () => {
+    const created = Object.values(await ids());
     const down = await tstack("down", "-v", "-t", "1");
     expect(down.exitCode, down.stderr).toBe(0);
     expect(down.stdout + down.stderr).toMatch(/stubborn.*ignored SIGTERM.*init: true/s);
@@ -132,6 +133,13 @@ volumes:
       expect(mounts).not.toContain(roots.runRoot + "/containers");
       const netns = await execa("ls", [join(roots.runRoot, "netns")], { reject: false });
       expect(netns.stdout.trim()).toBe("");
+      // The runtime's state and every cgroup of the stack's containers (released without runc).
+      expect(await readdir(join(roots.runRoot, "runc")).catch(() => [])).toEqual([]);
+      const cgroups = (await readFile("/proc/self/mountinfo", "utf8")).split("\n").filter((l) => / - cgroup2? /.test(l)).map((l) => l.split(" ")[4]!);
+      for (const dir of cgroups) {
+        const left = (await readdir(dir).catch(() => [] as string[])).filter((n) => created.some((id) => n.includes(id)));
+        expect(left, dir).toEqual([]);
+      }
       // The named volume went with -v.
       expect(await readdir(join(roots.stateRoot, "volumes"))).toEqual([]);
     }

@@ -609,7 +609,7 @@ export class ContainerEngine {
       const oomKilled = oomKills > 0;
       // Independent releases, side by side: the runtime's state, the rootfs, the network.
       await Promise.all([
-        this.d.runtime.delete(id, true).catch((err) => this.d.log("warn", `runc delete ${id}: ${String(err)}`)),
+        this.d.runtime.deleteStopped(id).catch((err) => this.d.log("warn", `runc delete ${id}: ${String(err)}`)),
         this.d.mounter.unmount(p.rootfs).catch((err) => this.d.log("warn", `unmount ${p.rootfs}: ${String(err)}`)),
         this.d.network.tearDown(rec).catch((err) => this.d.log("warn", `network teardown ${id}: ${String(err)}`)),
       ]);

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { TstackError } from "../../common/errors.ts";
+import { releaseStoppedRunc } from "./runc-release.ts";
 
 // The OCI runtime's command line (runc; crun takes the same commands). Creation is the
 // shim's job (it must be the container's parent); everything else goes through here.
@@ -19,6 +20,11 @@ export interface OciRuntime {
   start(id: string): Promise<void>;
   kill(id: string, signal: string | number, all?: boolean): Promise<void>;
   delete(id: string, force?: boolean): Promise<void>;
+  /**
+   * Deletes a container whose init has exited: without starting the runtime when its state
+   * allows (runc-release.ts), else `delete --force`.
+   */
+  deleteStopped(id: string): Promise<void>;
   /** Whether the runtime still keeps state for `id` (a file check, no process). */
   hasState(id: string): Promise<boolean>;
   state(id: string): Promise<RuntimeState | undefined>;
@@ -83,6 +89,11 @@ export function createOciRuntime(opts: { binary?: string; root: string; run?: Ru
     start: async (id) => void (await call(["start", id], "start")),
     kill: async (id, signal, all) => void (await call(["kill", ...(all ? ["--all"] : []), id, String(signal)], "kill")),
     delete: async (id, force) => void (await call(["delete", ...(force ? ["--force"] : []), id], "delete")),
+    async deleteStopped(id) {
+      // crun keeps another state format; it is fast to start anyway.
+      if (/(^|\/)runc$/.test(binary) && (await releaseStoppedRunc(opts.root, id))) return;
+      await call(["delete", "--force", id], "delete");
+    },
     // runc and crun both keep <root>/<id>/ (runc: state.json, crun: status) until delete.
     hasState: (id) => stat(join(opts.root, id)).then(() => true, () => false),
     async state(id) {

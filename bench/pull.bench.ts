@@ -7,6 +7,8 @@ import { bigImageLayout } from "./big-image.ts";
 import { startRegistry } from "../test/fixtures/registry.ts";
 import { pushLayout } from "../test/fixtures/oci-layout-builder.ts";
 import { openImageEnv } from "../test/support/image-env.ts";
+import { openProcessBackend } from "../src/runtime/wiring/process-backend.ts";
+import { poolProcessRunner } from "../src/runtime/wiring/pool-runners.ts";
 
 // pull: cold download + verify of the large image from the loopback registry, against
 //       `skopeo copy docker://… oci:DIR` of the same image (the peer).
@@ -68,6 +70,9 @@ export async function* run(opts: { runs?: number; log: (s: string) => void }): A
       await using env = await openImageEnv(blobRoot);
       await env.images.pull(ref, { unpack: false });
     }
+    // The engine's way of running the snapshotter's programs (mknod, setfattr): tstack-spawn.
+    const processes = await openProcessBackend({ log: (_level, msg) => opts.log(msg) });
+    const runner = poolProcessRunner(processes.pool);
     let storeDir = "";
     let tarDir = "";
     yield await compare(
@@ -81,7 +86,7 @@ export async function* run(opts: { runs?: number; log: (s: string) => void }): A
           await execa("cp", ["-a", join(blobRoot, "images"), join(storeDir, "images")]);
         },
         run: async () => {
-          await using env = await openImageEnv(storeDir);
+          await using env = await openImageEnv(storeDir, { runner });
           const img = await env.images.get(ref);
           await env.images.ensureSnapshots(img.id);
         },
@@ -103,6 +108,7 @@ export async function* run(opts: { runs?: number; log: (s: string) => void }): A
         },
       },
     );
+    await processes.close();
   } finally {
     await registry.stop();
     await rm(work, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { ContainerEngine } from "./containers/container-engine.ts";
 import { openContainerStore } from "./containers/container-store.ts";
 import { watchExits, type ExitWatcher } from "./containers/exit-watcher.ts";
 import { createMounter } from "./containers/mounter.ts";
-import { poolCommandRunner, poolMountRun, poolProbeRun, poolRunFn } from "./wiring/pool-runners.ts";
+import { poolCommandRunner, poolMountRun, poolProbeRun, poolProcessRunner, poolRunFn } from "./wiring/pool-runners.ts";
 import { nativeLazyUnmount, nativeMounter } from "./wiring/native-mounter.ts";
 import { openProcessBackend, type ProcessBackend } from "./wiring/process-backend.ts";
 import { createOciRuntime } from "./containers/runc.ts";
@@ -81,7 +81,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
     const events = createEventBus({ nowNs: () => BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n) });
     const content = await createContentStore(paths.content);
     await content.cleanIngests();
-    const snapshotter = createSnapshotter({ root: paths.snapshots });
+    const snapshotter = createSnapshotter({ root: paths.snapshots, runner: poolProcessRunner(spawns) });
     await snapshotter.collectGarbage(); // half-unpacked layers of a crashed engine
     const records = await openImageRecords(paths.images);
     const registry = createRegistryClient({

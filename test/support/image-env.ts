@@ -6,6 +6,7 @@ import { openImageRecords } from "../../src/runtime/image/image-records.ts";
 import { createImageService, type ImageService } from "../../src/runtime/image/image-service.ts";
 import { createRegistryClient } from "../../src/runtime/registry/index.ts";
 import { createSnapshotter, type Snapshotter } from "../../src/runtime/snapshot/index.ts";
+import type { ProcessRunner } from "../../src/runtime/snapshot/process-runner.ts";
 import { createSnapshotPort } from "../../src/runtime/wiring/snapshot-port.ts";
 
 // An image service over its own temporary state root, talking to the real loopback registry.
@@ -17,10 +18,11 @@ export interface ImageEnv {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export async function openImageEnv(root?: string): Promise<ImageEnv> {
+/** `runner`: the snapshotter's programs (default execa; the benchmark passes the engine's). */
+export async function openImageEnv(root?: string, opts: { runner?: ProcessRunner } = {}): Promise<ImageEnv> {
   const dir = root ?? (await mkdtemp(join(tmpdir(), "tstack-img-")));
   const content = await createContentStore(join(dir, "content"));
-  const snapshotter = createSnapshotter({ root: join(dir, "snapshots"), durable: false });
+  const snapshotter = createSnapshotter({ root: join(dir, "snapshots"), durable: false, ...(opts.runner ? { runner: opts.runner } : {}) });
   const images = createImageService({
     content,
     records: await openImageRecords(join(dir, "images")),

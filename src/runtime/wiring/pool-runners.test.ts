@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createSpawnPool } from "../../common/spawn/spawn-pool.ts";
 import { PROBE_OUTPUT_LIMIT } from "../containers/runc.ts";
-import { poolProbeRun } from "./pool-runners.ts";
+import { isMissingBinary } from "../snapshot/process-runner.ts";
+import { poolProbeRun, poolProcessRunner } from "./pool-runners.ts";
 
 const pool = createSpawnPool();
 afterAll(() => pool.close());
@@ -29,5 +30,16 @@ describe("healthcheck probes on the spawn pool", () => {
     const r = await probe("/bin/sh", ["-c", "head -c 2000000 /dev/zero"], 5_000);
     expect(r.exitCode).toBe(-1);
     expect(r.output).toMatch(/bytes of output/);
+  });
+});
+
+describe("the snapshotter's programs on the spawn pool", () => {
+  const runner = poolProcessRunner(pool);
+  it("feeds input and returns the output", async () => {
+    expect(await runner.run("/bin/cat", [], { input: Buffer.from("dump\n") })).toEqual({ stdout: "dump\n", stderr: "" });
+  });
+  it("rejects a failing program with its stderr, and a missing one as missing", async () => {
+    await expect(runner.run("/bin/sh", ["-c", "echo no such device >&2; exit 1"])).rejects.toThrow(/exit 1: no such device/);
+    expect(isMissingBinary(await runner.run("/no/mknod", []).catch((e: unknown) => e))).toBe(true);
   });
 });

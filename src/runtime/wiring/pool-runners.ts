@@ -1,6 +1,7 @@
 import type { CommandRunner } from "../../network/index.ts";
 import { SpawnFailure, type SpawnPool } from "../../common/spawn/spawn-pool.ts";
 import { PROBE_OUTPUT_LIMIT, type ProbeRunFn, type RunFn } from "../containers/runc.ts";
+import { execaRunner, type ProcessRunner } from "../snapshot/process-runner.ts";
 import type { MountRun } from "../containers/mounter.ts";
 
 // The engine's process seams, bound to one spawn pool: runc, mount/umount and every network
@@ -37,5 +38,30 @@ export function poolProbeRun(pool: SpawnPool): ProbeRunFn {
       if (err instanceof SpawnFailure && err.code === "ENOBUFS") return { exitCode: -1, output: err.message, timedOut: false };
       throw err;
     }
+  };
+}
+
+// The snapshotter's programs (mknod, mkfifo, setfattr, sync) on the pool: a Debian image has a
+// handful of device nodes per layer, each a fork of the engine on its thread before. Streaming
+// decompression (zstd) keeps execa's pipes.
+export function poolProcessRunner(pool: SpawnPool): ProcessRunner {
+  const piped = execaRunner();
+  return {
+    async run(file, args, options = {}) {
+      const r = await pool.run(
+        {
+          file,
+          args,
+          ...(options.input !== undefined ? { input: options.input } : {}),
+          ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+        },
+        options.signal,
+      );
+      if (r.exitCode !== 0) {
+        throw Object.assign(new Error(`${file} ${args.join(" ")}: exit ${r.exitCode}: ${r.stderr.trim()}`), { exitCode: r.exitCode, stderr: r.stderr });
+      }
+      return { stdout: r.stdout, stderr: r.stderr };
+    },
+    pipe: (file, args, options) => piped.pipe(file, args, options),
   };
 }

@@ -33,7 +33,12 @@ export async function* run(opts: { runs?: number; log: (s: string) => void }): A
     const fresh = async () => {
       if (root) await rm(root, { recursive: true, force: true });
       root = await mkdtemp(join(work, "t-"));
+      await settleDisk();
     };
+    // Each run starts with nothing dirty in the page cache: skopeo does not fsync, so without
+    // this the writeback of its copy ran during (and was paid by) the next tstack pull, which
+    // fsyncs every blob as the content store must.
+    const settleDisk = async () => void (await execa("sync"));
     let skopeoDir = "";
     yield {
       ...(await compare(
@@ -52,6 +57,7 @@ export async function* run(opts: { runs?: number; log: (s: string) => void }): A
           prepare: async () => {
             if (skopeoDir) await rm(skopeoDir, { recursive: true, force: true });
             skopeoDir = await mkdtemp(join(work, "s-"));
+            await settleDisk();
           },
           run: async () => {
             await execa("skopeo", ["copy", "--quiet", "--src-tls-verify=false", `docker://${ref}`, `oci:${skopeoDir}:bench`]);

@@ -55,39 +55,34 @@ describe("content store", () => {
     expect(await readdir(join(root, "ingest"))).toEqual([]);
   });
 
-  it("keeps bytes in order across many batched writes (one write in flight while receiving)", async () => {
-    // 5 MiB in 48 KiB chunks of distinct content: several 1 MiB batches, written while more arrive.
-    const parts: Buffer[] = [];
-    for (let i = 0; i < 110; i++) parts.push(Buffer.alloc(48 * 1024, i));
+  // `count` chunks of `size` bytes of distinct content, one per event-loop turn (as a socket gives).
+  function pattern(count: number, size: number) {
+    const parts = Array.from({ length: count }, (_, i) => Buffer.alloc(size, i % 251));
     const all = Buffer.concat(parts);
-    const d = sha256Digest(all);
     async function* source(): AsyncIterable<Uint8Array> {
       for (const p of parts) {
         await new Promise((r) => setImmediate(r));
         yield p;
       }
     }
+    return { all, digest: sha256Digest(all), source };
+  }
+
+  it("keeps bytes in order across many batched writes (one write in flight while receiving)", async () => {
+    // 5 MiB in 48 KiB chunks: several 1 MiB batches, written while more arrive.
+    const { all, digest, source } = pattern(110, 48 * 1024);
     const progress: number[] = [];
-    await store.ingest(d, source, { size: all.length, onProgress: (p) => progress.push(p.current) });
-    expect((await store.readBytes(d)).equals(all)).toBe(true);
+    await store.ingest(digest, source, { size: all.length, onProgress: (p) => progress.push(p.current) });
+    expect((await store.readBytes(digest)).equals(all)).toBe(true);
     expect(progress.length).toBeGreaterThan(3);
     expect(progress.at(-1)).toBe(all.length);
     expect(await readdir(join(root, "ingest"))).toEqual([]);
   });
 
   it("keeps bytes in order while early writeback syncs run beside the writes (20 MiB)", async () => {
-    const parts: Buffer[] = [];
-    for (let i = 0; i < 320; i++) parts.push(Buffer.alloc(64 * 1024, i % 251));
-    const all = Buffer.concat(parts);
-    const d = sha256Digest(all);
-    async function* source(): AsyncIterable<Uint8Array> {
-      for (const p of parts) {
-        await new Promise((r) => setImmediate(r));
-        yield p;
-      }
-    }
-    await store.ingest(d, source, { size: all.length });
-    expect((await store.readBytes(d)).equals(all)).toBe(true);
+    const { all, digest, source } = pattern(320, 64 * 1024);
+    await store.ingest(digest, source, { size: all.length });
+    expect((await store.readBytes(digest)).equals(all)).toBe(true);
     expect(await readdir(join(root, "ingest"))).toEqual([]);
   });
 

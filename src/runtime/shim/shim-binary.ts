@@ -1,23 +1,7 @@
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { nativeBinaryPath } from "../../common/native-binary.ts";
 
-// The C shim is built by `make -C native` into <package root>/native/build/tstack-shim.
-// The package root is the nearest directory with a package.json above this module, which
-// holds both when run from src/ (tsx, vitest) and from dist/.
-export function shimBinaryPath(
-  override?: string,
-  from: string = import.meta.url,
-  exists: (p: string) => boolean = existsSync,
-): string {
-  if (override) return override;
-  let dir = dirname(fileURLToPath(from));
-  for (;;) {
-    if (exists(join(dir, "package.json"))) return join(dir, "native", "build", "tstack-shim");
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  // No package root: say where it would be relative to this module, so the error names a path.
-  return fileURLToPath(new URL("../../../native/build/tstack-shim", from));
+/** The C shim: an override as is, else <package root>/native/build/tstack-shim. */
+export function shimBinaryPath(override?: string, from: string = import.meta.url, exists: (p: string) => boolean = existsSync): string {
+  return override || nativeBinaryPath("tstack-shim", from, exists);
 }

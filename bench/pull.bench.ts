@@ -90,6 +90,7 @@ export async function* run(opts: { runs?: number; log: (s: string) => void }): A
           storeDir = await mkdtemp(join(work, "u-"));
           await execa("cp", ["-al", join(blobRoot, "content"), join(storeDir, "content")]);
           await execa("cp", ["-a", join(blobRoot, "images"), join(storeDir, "images")]);
+          await settleDisk(); // the previous runs' 250 MB each are not this run's writeback
         },
         run: async () => {
           await using env = await openImageEnv(storeDir, { runner });
@@ -101,6 +102,7 @@ export async function* run(opts: { runs?: number; log: (s: string) => void }): A
         name: "tar -xzf",
         prepare: async () => {
           tarDir = await mkdtemp(join(work, "x-"));
+          await settleDisk();
         },
         run: async () => {
           // The same blobs, each into its own directory, in parallel like the snapshotter.

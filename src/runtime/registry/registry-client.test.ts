@@ -396,6 +396,23 @@ describe("blobs", () => {
     expect(perr.kind).toBe("DataLoss");
   });
 
+  it("gives the same bytes as chunks, without a Node stream, and checks them the same way", async () => {
+    const good = fake.putBlob("chunked content");
+    const ref = parseReference(`${fake.addr}/x/y`);
+    const blob = await client().fetchBlob(ref, { mediaType: MediaType.OciLayer, digest: good.digest as Digest, size: good.size }, { verify: true });
+    const parts: Uint8Array[] = [];
+    for await (const c of blob.chunks) parts.push(c);
+    expect(Buffer.concat(parts).toString()).toBe("chunked content");
+
+    const bad = fake.putBlob("real bytes");
+    fake.blobs.set(bad.digest, Buffer.from("fake bytes"));
+    const wrong = await client().fetchBlob(ref, { mediaType: MediaType.OciLayer, digest: bad.digest as Digest, size: bad.size }, { verify: true });
+    const drain = async () => {
+      for await (const _ of wrong.chunks) void _;
+    };
+    expect((await caught(drain())).kind).toBe("DataLoss");
+  });
+
   it("resumes a truncated download with a Range request", async () => {
     const content = Buffer.from("0123456789".repeat(50_000));
     const { digest, size } = fake.putBlob(content);

@@ -74,8 +74,13 @@ export interface ResolvedImage {
 }
 
 export interface BlobStream {
-  /** The blob's bytes; destroy it to stop the download. */
+  /** The blob's bytes as a Node stream (made on first use); destroy it to stop the download. */
   readonly stream: Readable;
+  /**
+   * The same bytes without the Node stream around them: one async hop less per network chunk
+   * for a consumer that iterates (the content store). Use `stream` or `chunks`, not both.
+   */
+  readonly chunks: AsyncIterable<Uint8Array>;
   readonly size: number;
 }
 
@@ -418,7 +423,15 @@ export function createRegistryClient(opts: RegistryClientOptions = {}): Registry
       });
       const chunks = download(ref, desc, first, o.onProgress ?? opts.onProgress, o.signal);
       const source = o.verify ? verifiedChunks(chunks, desc, `blob ${desc.digest} of ${repo}`) : chunks;
-      return { stream: Readable.from(source, { objectMode: false }), size: desc.size };
+      let stream: Readable | undefined;
+      return {
+        get stream() {
+          stream ??= Readable.from(source, { objectMode: false });
+          return stream;
+        },
+        chunks: source,
+        size: desc.size,
+      };
     },
 
     async blobExists(ref, digest, o = {}) {

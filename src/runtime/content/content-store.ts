@@ -51,6 +51,7 @@ export interface ContentStore {
 }
 
 const EARLY_SYNC_BYTES = 8 << 20;
+const READ_CHUNK = 1 << 20;
 
 export async function createContentStore(root: string): Promise<ContentStore> {
   const blobDir = join(root, "blobs", "sha256");
@@ -188,7 +189,9 @@ export async function createContentStore(root: string): Promise<ContentStore> {
     has,
     info,
     path,
-    open: (d) => createReadStream(path(d)),
+    // 1 MiB reads instead of 64 KiB: 16× fewer hops through the thread pool and the stream
+    // chain (unpack → gunzip): 1347 vs 1573 ms for the bench image's layers, alternating.
+    open: (d) => createReadStream(path(d), { highWaterMark: READ_CHUNK }),
     async readBytes(d) {
       try {
         return await readFile(path(d));

@@ -94,6 +94,7 @@ export interface MountCall {
   readonly source: string;
   readonly target: string;
   readonly fstype: string;
+  /** mount(2)'s MS_* bits. */
   readonly flags: number;
   readonly data: string;
   readonly cwd?: string;

@@ -1,6 +1,8 @@
 // The wire format of tstack-spawn (native/spawn/main.c, docs/spawn.md): length-prefixed binary
 // frames, little-endian. Pure: both directions are here, the helper's side for tests.
 
+import type { MountCall } from "./mount-options.ts";
+
 export const PROTOCOL_VERSION = 1;
 /** The helper refuses longer frames; so do we. */
 export const MAX_FRAME = 2 ** 30;
@@ -21,17 +23,7 @@ export type NativeRequest =
       readonly untilLine: boolean;
     }
   | { readonly type: "cancel"; readonly id: number }
-  | {
-      readonly type: "mount";
-      readonly id: number;
-      readonly source: string;
-      readonly target: string;
-      readonly fstype: string;
-      /** mount(2)'s MS_* bits. */
-      readonly flags: number;
-      readonly data: string;
-      readonly cwd?: string;
-    }
+  | ({ readonly type: "mount"; readonly id: number } & MountCall)
   | { readonly type: "umount"; readonly id: number; readonly target: string; readonly flags: number };
 
 export type NativeAnswer =

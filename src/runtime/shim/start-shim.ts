@@ -45,12 +45,24 @@ export interface ShimStarted {
 
 const MAX_READY_LINE = 64 * 1024;
 
+// What both ways of starting a shim report, worded once.
+const describe = (o: ShimStartOptions) => (o.mode === "create" ? `create container ${o.id}` : `exec ${o.execId} in ${o.id}`);
+const cannotRun = (o: ShimStartOptions, cause: unknown) =>
+  unavailable(`cannot run tstack-shim ${o.binary} (built by \`make -C native\`): ${(cause as Error).message}`, cause);
+const exitedEarly = (how: string, output: string) => unavailable(`tstack-shim exited (${how}) before reporting: ${output.trim() || "no output"}`);
+
+/** The ready line's meaning: the started pids, or the runtime's refusal as ShimStartError. */
+function startedFrom(line: string, o: ShimStartOptions): ShimStarted {
+  const ready = parseReadyLine(line);
+  if (ready.kind === "error") throw new ShimStartError(describe(o), ready.message);
+  return { pid: ready.pid, shimPid: ready.shimPid };
+}
+
 // Starts a shim and waits for its ready line. The shim runs in its own session and is unref'd,
 // so it outlives this process; it never needs anything from us after the line.
 // For "create", the caller then runs `runc start`; an exec is already running.
 export function startShim(opts: ShimStartOptions, deps: StartShimDeps, signal?: AbortSignal): Promise<ShimStarted> {
   const args = shimArgs(opts);
-  const what = opts.mode === "create" ? `create container ${opts.id}` : `exec ${opts.execId} in ${opts.id}`;
   return new Promise<ShimStarted>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const child = deps.spawn(opts.binary, args, { detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -89,26 +101,14 @@ export function startShim(opts: ShimStartOptions, deps: StartShimDeps, signal?: 
       const line = out.slice(0, nl);
       settle(() => {
         try {
-          const ready = parseReadyLine(line);
-          if (ready.kind === "error") reject(new ShimStartError(what, ready.message));
-          else resolve({ pid: ready.pid, shimPid: ready.shimPid });
+          resolve(startedFrom(line, opts));
         } catch (e) {
           reject(e);
         }
       });
     });
-    child.on("error", (e) =>
-      settle(() => reject(unavailable(`cannot run tstack-shim ${opts.binary} (built by \`make -C native\`)`, e))),
-    );
-    child.on("close", (code, sig) =>
-      settle(() =>
-        reject(
-          unavailable(
-            `tstack-shim exited (${sig ?? `status ${code}`}) before reporting: ${err.trim() || out.trim() || "no output"}`,
-          ),
-        ),
-      ),
-    );
+    child.on("error", (e) => settle(() => reject(cannotRun(opts, e))));
+    child.on("close", (code, sig) => settle(() => reject(exitedEarly(sig ?? `status ${code}`, err.trim() || out))));
   });
 }
 
@@ -123,20 +123,14 @@ export type LaunchUntilLine = (
  * launch alone, as startShim does: the shim may already own a container.
  */
 export async function startShimVia(opts: ShimStartOptions, launch: LaunchUntilLine, signal?: AbortSignal): Promise<ShimStarted> {
-  const what = opts.mode === "create" ? `create container ${opts.id}` : `exec ${opts.execId} in ${opts.id}`;
   signal?.throwIfAborted();
   const launched = launch({ file: opts.binary, args: shimArgs(opts), detached: true }).catch((e: unknown) => {
-    throw unavailable(`cannot run tstack-shim ${opts.binary} (built by \`make -C native\`): ${(e as Error).message}`, e);
+    throw cannotRun(opts, e);
   });
   const r = signal ? await raceAbort(launched, signal) : await launched;
-  if (r.line === undefined) {
-    const how = r.exit?.signal ?? `status ${r.exit?.exitCode ?? "unknown"}`;
-    throw unavailable(`tstack-shim exited (${how}) before reporting: ${r.stderr.trim() || r.exit?.stdout.trim() || "no output"}`);
-  }
+  if (r.line === undefined) throw exitedEarly(r.exit?.signal ?? `status ${r.exit?.exitCode ?? "unknown"}`, r.stderr.trim() || (r.exit?.stdout ?? ""));
   if (r.line.length > MAX_READY_LINE) throw dataLoss("tstack-shim ready line too long");
-  const ready = parseReadyLine(r.line);
-  if (ready.kind === "error") throw new ShimStartError(what, ready.message);
-  return { pid: ready.pid, shimPid: ready.shimPid };
+  return startedFrom(r.line, opts);
 }
 
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {

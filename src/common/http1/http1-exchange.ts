@@ -1,0 +1,250 @@
+// One request/response on its own connection, driven by the socket's `onread` callback so that every
+// read lands in one reused buffer and body bytes go to the sink straight from it.
+import type { Socket } from "node:net";
+import { failedPrecondition } from "../errors.ts";
+import { bodyDecoder, type BodyDecoder } from "./body-decoder.ts";
+import { bodyFraming, type BodyFraming } from "./body-framing.ts";
+import type { ByteSink } from "./byte-sink.ts";
+import type { BufferPool } from "../buffer-pool.ts";
+import { MAX_HEAD_BYTES, parseResponseHead, type ResponseHead } from "./response-head.ts";
+
+export interface ReceivedHead extends ResponseHead {
+  readonly framing: BodyFraming;
+}
+
+export interface OnRead {
+  readonly buffer: Buffer;
+  callback(bytesRead: number, buffer: Uint8Array): boolean;
+}
+
+export interface ExchangeOptions {
+  readonly method: "GET" | "HEAD";
+  /** The request head, written as latin1 as soon as the socket exists. */
+  readonly requestHead: string;
+  /** "host:port", for messages. */
+  readonly peer: string;
+  readonly signal: AbortSignal | undefined;
+  readonly pool: BufferPool;
+  /** Opens the connection with the given `onread` (net.connect or tls.connect). */
+  readonly openSocket: (onread: OnRead) => Socket;
+}
+
+type State = "open" | "finished" | "failed";
+
+/**
+ * Lifecycle: `head` settles once. After it resolves the socket is paused (bytes that came with the
+ * head are kept, copied) until exactly one of `pipeTo` or `cancel`; a second call is refused. The read
+ * buffer goes back to the pool when the socket has closed, never earlier.
+ */
+export class Http1Exchange {
+  readonly head: Promise<ReceivedHead>;
+  private resolveHead!: (head: ReceivedHead) => void;
+  private rejectHead!: (err: unknown) => void;
+  private resolveBody: (() => void) | undefined;
+  private rejectBody: ((err: unknown) => void) | undefined;
+
+  private readonly socket: Socket;
+  private readonly buffer: Buffer;
+  private state: State = "open";
+  private failure: unknown;
+  private headBytes: Uint8Array | undefined;
+  private received: ReceivedHead | undefined;
+  private decoder: BodyDecoder | undefined;
+  /** Framed bytes that arrived before a consumer attached, copied out of the read buffer. */
+  private pending: Uint8Array[] = [];
+  private eof = false;
+  private consumed = false;
+  private sink: ByteSink | undefined;
+  private draining = false;
+  private needDrain = false;
+
+  constructor(private readonly opts: ExchangeOptions) {
+    this.head = new Promise((resolve, reject) => {
+      this.resolveHead = resolve;
+      this.rejectHead = reject;
+    });
+    this.buffer = opts.pool.take();
+    try {
+      this.socket = opts.openSocket({ buffer: this.buffer, callback: (n, buf) => this.onRead(n, buf) });
+    } catch (err) {
+      opts.pool.give(this.buffer);
+      throw err;
+    }
+    this.socket.on("error", (err) => this.fail(this.networkError(err)));
+    this.socket.on("end", () => this.onEnd());
+    this.socket.on("close", () => this.onClose());
+    opts.signal?.addEventListener("abort", this.onAbort, { once: true });
+    this.socket.write(opts.requestHead, "latin1");
+    if (opts.signal?.aborted === true) this.onAbort();
+  }
+
+  /** Streams the body into `sink`; see Http1Response.pipeTo. */
+  pipeTo(sink: ByteSink): Promise<void> {
+    if (this.consumed) return Promise.reject(failedPrecondition("the response body was already consumed"));
+    this.consumed = true;
+    if (this.state === "failed") return Promise.reject(this.failure);
+    if (this.state === "finished") return Promise.resolve();
+    const done = new Promise<void>((resolve, reject) => {
+      this.resolveBody = resolve;
+      this.rejectBody = reject;
+    });
+    this.sink = sink;
+    const pending = this.pending;
+    this.pending = [];
+    try {
+      for (const bytes of pending) {
+        this.deliver(bytes, sink);
+        if (this.state !== "open") return done;
+      }
+      if (this.eof) this.endOfBody();
+      else if (!this.draining) this.socket.resume();
+    } catch (err) {
+      this.fail(err);
+    }
+    return done;
+  }
+
+  /** Drops the body and closes the connection; a pipeTo in progress rejects. */
+  cancel(): Promise<void> {
+    this.consumed = true;
+    if (this.sink !== undefined) this.fail(new Error("response body cancelled"));
+    else this.finish();
+    return Promise.resolve();
+  }
+
+  private onRead(n: number, buf: Uint8Array): boolean {
+    if (this.state !== "open") return false;
+    try {
+      let bytes = buf.subarray(0, n);
+      if (this.received === undefined) {
+        const rest = this.takeHead(bytes);
+        if (rest === undefined) return true;
+        if (this.state !== "open") return false;
+        bytes = rest;
+      }
+      if (this.sink === undefined) {
+        // Nobody to give them to yet, and the read buffer is about to be overwritten: copy and pause.
+        if (bytes.length > 0) this.pending.push(new Uint8Array(bytes));
+        return false;
+      }
+      return this.deliver(bytes, this.sink);
+    } catch (err) {
+      this.fail(err);
+      return false;
+    }
+  }
+
+  // Parses the head from what came so far, copying only head bytes (and at most the head limit);
+  // returns the body bytes of `bytes` once the head is complete.
+  private takeHead(bytes: Uint8Array): Uint8Array | undefined {
+    const before = this.headBytes?.length ?? 0;
+    const scan = this.headBytes === undefined ? bytes : concat(this.headBytes, bytes.subarray(0, MAX_HEAD_BYTES + 1 - before));
+    const head = parseResponseHead(scan);
+    if (head === undefined) {
+      this.headBytes = scan === bytes ? new Uint8Array(bytes) : scan;
+      return undefined;
+    }
+    this.headBytes = undefined;
+    const framing = bodyFraming(this.opts.method, head.status, head.headers);
+    this.decoder = bodyDecoder(framing);
+    this.received = { ...head, framing };
+    this.resolveHead(this.received);
+    if (this.decoder.done) this.finish();
+    return bytes.subarray(head.bodyStart - before);
+  }
+
+  // Body bytes to the sink, straight from the read buffer. Returns onread's answer: false pauses.
+  private deliver(bytes: Uint8Array, sink: ByteSink): boolean {
+    let full = false;
+    this.decoder!.push(bytes, (view) => {
+      if (!sink.write(view)) full = true;
+    });
+    if (this.decoder!.done) {
+      this.finish();
+      return false;
+    }
+    if (full) this.waitForDrain(sink);
+    return !this.draining;
+  }
+
+  // A sink may say "full" again during the extra calls of one read (TLS records), hence the loop.
+  private waitForDrain(sink: ByteSink): void {
+    this.needDrain = true;
+    if (this.draining) return;
+    this.draining = true;
+    void (async () => {
+      try {
+        while (this.needDrain && this.state === "open") {
+          this.needDrain = false;
+          await sink.drained();
+        }
+      } catch (err) {
+        this.fail(err);
+      }
+      this.draining = false;
+      if (this.state === "open" && !this.eof) this.socket.resume();
+    })();
+  }
+
+  private onEnd(): void {
+    this.eof = true;
+    if (this.state !== "open") return;
+    if (this.received === undefined) {
+      const got = this.headBytes === undefined ? "" : ` (after ${this.headBytes.length} bytes of it)`;
+      this.fail(new Error(`connection to ${this.opts.peer} closed before the response head${got}`));
+    } else if (this.sink !== undefined) {
+      this.tryEndOfBody();
+    }
+    // else: pipeTo() finishes the body from the pending bytes.
+  }
+
+  private tryEndOfBody(): void {
+    try {
+      this.endOfBody();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private endOfBody(): void {
+    this.decoder!.end();
+    this.finish();
+  }
+
+  private onClose(): void {
+    this.opts.signal?.removeEventListener("abort", this.onAbort);
+    this.opts.pool.give(this.buffer);
+    if (this.state === "open" && !this.eof) this.fail(new Error(`connection to ${this.opts.peer} closed`));
+  }
+
+  private readonly onAbort = (): void => this.fail(this.opts.signal?.reason);
+
+  private finish(): void {
+    if (this.state !== "open") return;
+    this.state = "finished";
+    this.socket.destroy();
+    this.resolveBody?.();
+  }
+
+  private fail(err: unknown): void {
+    if (this.state !== "open") return;
+    this.state = "failed";
+    this.failure = err;
+    this.pending = [];
+    this.socket.destroy();
+    if (this.received === undefined) this.rejectHead(err);
+    else this.rejectBody?.(err);
+  }
+
+  private networkError(err: Error): Error {
+    const when = this.received === undefined ? "" : " while reading the body";
+    return new Error(`connection to ${this.opts.peer} failed${when}: ${err.message}`, { cause: err });
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

@@ -1,0 +1,89 @@
+// A minimal HTTP/1.1 client for big downloads: one request per connection, the body streamed into a
+// ByteSink from one reused read buffer (fetch allocates a fresh 64 KiB Buffer per read, and faulting
+// that memory in doubled the cost of a layer pull on our VMs).
+import type { ByteSink } from "./byte-sink.ts";
+import { connectSocket, type TlsSettings } from "./connect-socket.ts";
+import { Http1Exchange } from "./http1-exchange.ts";
+import { createBufferPool, type BufferPool } from "../buffer-pool.ts";
+
+/** The read buffers of every connection: 256 KiB each, as many kept as a parallel layer pull uses. */
+const readBuffers = createBufferPool(256 * 1024, 8);
+import { formatRequestHead, requestTarget } from "./request-head.ts";
+import { MAX_TEXT_BYTES, TextSink } from "./text-sink.ts";
+
+export interface Http1RequestOptions {
+  readonly method?: "GET" | "HEAD"; // default GET
+  /** Host, Connection: close, Accept-Encoding: identity are set by the client unless given. */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+  /** TLS settings for https: URLs (tests pass a self-signed CA). */
+  readonly tls?: TlsSettings;
+}
+
+export interface Http1Response {
+  readonly url: string; // the URL requested (no redirect following: the caller does that)
+  readonly status: number;
+  readonly statusText: string;
+  readonly ok: boolean; // 200–299
+  readonly headers: Headers;
+  /**
+   * Streams the body into `sink`; resolves after the last byte, rejects on a premature close, a framing
+   * error, abort (with signal.reason) or a sink error. Callable once.
+   */
+  pipeTo(sink: ByteSink): Promise<void>;
+  /** The whole body as UTF-8 text (for error bodies; refuses bodies over 1 MiB). */
+  text(): Promise<string>;
+  /** Drops the body and closes the connection. null for responses without a body (HEAD, 204, 304). */
+  readonly body: { cancel(): Promise<void> } | null;
+}
+
+/** Seams for tests; production callers use the defaults. */
+export interface Http1Deps {
+  readonly pool: BufferPool;
+}
+
+/**
+ * Resolves once the response head has arrived. Failures before that reject: abort with
+ * `signal.reason`, everything else with a plain Error whose `cause` is the underlying error.
+ * An unconsumed body keeps its connection open (paused): call `pipeTo`, `text` or `body.cancel`.
+ */
+export async function http1Request(
+  url: string | URL,
+  opts: Http1RequestOptions = {},
+  deps: Http1Deps = { pool: readBuffers },
+): Promise<Http1Response> {
+  const parsed = new URL(url);
+  const target = requestTarget(parsed);
+  const method = opts.method ?? "GET";
+  const requestHead = formatRequestHead(method, target, opts.headers ?? {});
+  opts.signal?.throwIfAborted();
+  const exchange = new Http1Exchange({
+    method,
+    requestHead,
+    peer: `${target.host}:${target.port}`,
+    signal: opts.signal,
+    pool: deps.pool,
+    openSocket: (onread) => connectSocket(target, opts.tls, onread),
+  });
+  const head = await exchange.head;
+  const framing = head.framing;
+  return {
+    url: parsed.href,
+    status: head.status,
+    statusText: head.statusText,
+    ok: head.status >= 200 && head.status <= 299,
+    headers: head.headers,
+    pipeTo: (sink) => exchange.pipeTo(sink),
+    async text() {
+      // Refuse a declared-too-big body before reading any of it.
+      if (framing.kind === "length" && framing.length > MAX_TEXT_BYTES) {
+        await exchange.cancel();
+        throw new Error(`response body of ${framing.length} bytes is over ${MAX_TEXT_BYTES} bytes, too big for text()`);
+      }
+      const sink = new TextSink();
+      await exchange.pipeTo(sink);
+      return sink.text();
+    },
+    body: framing.kind === "none" ? null : { cancel: () => exchange.cancel() },
+  };
+}

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createContentStore, type ContentStore } from "./content-store.ts";
+import { createContentStore, type ContentStore, type PushSource } from "./content-store.ts";
 import { sha256Digest } from "./digest.ts";
 
 async function* chunks(parts: readonly string[], delayMs = 0): AsyncIterable<Uint8Array> {
@@ -122,6 +122,44 @@ describe("content store", () => {
     const { writeFile } = await import("node:fs/promises");
     await writeFile(join(root, "ingest", "deadbeef.partial"), "half");
     await store.cleanIngests();
+    expect(await readdir(join(root, "ingest"))).toEqual([]);
+  });
+
+  it("takes a pushing source's bytes from its reused buffer, pausing it while writes queue up", async () => {
+    const { all, digest } = pattern(100, 64 * 1024);
+    let pauses = 0;
+    const source: PushSource = {
+      async pushInto(sink) {
+        const reused = Buffer.alloc(64 * 1024);
+        for (let off = 0; off < all.length; off += reused.length) {
+          all.copy(reused, 0, off, off + reused.length);
+          const more = sink.write(reused);
+          reused.fill(0); // the store must have copied what it keeps
+          if (!more) {
+            pauses++;
+            await sink.drained();
+          }
+        }
+      },
+    };
+    await store.ingest(digest, () => source, { size: all.length });
+    expect((await store.readBytes(digest)).equals(all)).toBe(true);
+    expect(pauses).toBeGreaterThan(0);
+    expect(await readdir(join(root, "ingest"))).toEqual([]);
+  });
+
+  it("an aborted ingest of a pushing source stops it and leaves nothing behind", async () => {
+    const { all, digest } = pattern(8, 1024);
+    const ac = new AbortController();
+    const source: PushSource = {
+      async pushInto(sink) {
+        sink.write(all.subarray(0, 1024));
+        ac.abort(new Error("cancelled by the caller"));
+        sink.write(all.subarray(1024, 2048));
+      },
+    };
+    await expect(store.ingest(digest, () => source, { size: all.length, signal: ac.signal })).rejects.toThrow(/cancelled by the caller/);
+    expect(await store.has(digest)).toBe(false);
     expect(await readdir(join(root, "ingest"))).toEqual([]);
   });
 });

@@ -1,10 +1,13 @@
 import { createReadStream } from "node:fs";
-import { mkdir, open, readFile, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import { dataLoss, notFound } from "../../common/errors.ts";
 import { syncDir } from "../../common/atomic-write.ts";
+import { createBufferPool } from "../../common/buffer-pool.ts";
+import type { ByteSink } from "../../common/http1/byte-sink.ts";
+import { openBlobFileWriter } from "./blob-file-writer.ts";
 import { digestHex, parseDigest, sha256Digest, type Digest } from "./digest.ts";
 
 export interface IngestProgress {
@@ -19,7 +22,12 @@ export interface IngestOptions {
   readonly signal?: AbortSignal;
 }
 
-export type BlobSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+/** A source that pushes its bytes into a sink itself (a download reading into one reused buffer). */
+export interface PushSource {
+  pushInto(sink: ByteSink): Promise<void>;
+}
+
+export type BlobSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | PushSource;
 
 export interface BlobInfo {
   readonly digest: Digest;
@@ -50,8 +58,31 @@ export interface ContentStore {
   cleanIngests(): Promise<void>;
 }
 
-const EARLY_SYNC_BYTES = 8 << 20;
 const READ_CHUNK = 1 << 20;
+// Write buffers of every blob being ingested, kept for the next: 16 MiB at most stay resident.
+const WRITE_BUFFER = 1 << 20;
+const WRITE_BUFFERS_KEPT = 16;
+
+function isPushSource(source: BlobSource): source is PushSource {
+  return typeof (source as Partial<PushSource>).pushInto === "function";
+}
+
+async function pumpInto(source: BlobSource, sink: ByteSink, signal?: AbortSignal): Promise<void> {
+  if (isPushSource(source)) {
+    await source.pushInto({
+      write(bytes) {
+        signal?.throwIfAborted();
+        return sink.write(bytes);
+      },
+      drained: () => sink.drained(),
+    });
+    return;
+  }
+  for await (const chunk of source) {
+    signal?.throwIfAborted();
+    if (!sink.write(chunk)) await sink.drained();
+  }
+}
 
 export async function createContentStore(root: string): Promise<ContentStore> {
   const blobDir = join(root, "blobs", "sha256");
@@ -59,6 +90,7 @@ export async function createContentStore(root: string): Promise<ContentStore> {
   await mkdir(blobDir, { recursive: true });
   await mkdir(ingestDir, { recursive: true });
   const inflight = new Map<Digest, Promise<BlobInfo>>();
+  const pool = createBufferPool(WRITE_BUFFER, WRITE_BUFFERS_KEPT);
 
   const path = (d: Digest) => join(blobDir, digestHex(d));
 
@@ -78,83 +110,28 @@ export async function createContentStore(root: string): Promise<ContentStore> {
     );
   }
 
-  async function writeVerified(
-    d: Digest,
-    source: BlobSource,
-    opts: IngestOptions,
-  ): Promise<BlobInfo> {
+  async function writeVerified(d: Digest, source: BlobSource, opts: IngestOptions): Promise<BlobInfo> {
     const tmp = join(ingestDir, `${digestHex(d)}.${randomBytes(6).toString("hex")}`);
-    const fh = await open(tmp, "w", 0o644);
-    const hash = createHash("sha256");
-    let size = 0;
-    let closed = false;
-    // Network chunks are small (16-64 KiB): gathering them into 1 MiB writes cuts syscalls and
-    // thread-pool round trips. One write stays in flight while the next batch is gathered, so
-    // the disk write overlaps with receiving (waiting for it would stall this blob's stream).
-    let pending: Uint8Array[] = [];
-    let pendingBytes = 0;
-    let writing: Promise<unknown> = Promise.resolve();
-    // The final fsync must wait for every byte to reach the disk. Asking for the writeback of
-    // each few MiB as they arrive (fdatasync, one at a time, off the stream's path) overlaps it
-    // with the download, so the final fsync finds little left: measured ~10% off a pull here.
-    let written = 0;
-    let syncedUpTo = 0;
-    let syncing: Promise<unknown> | undefined;
-    let syncError: unknown;
-    const flush = async () => {
-      await writing;
-      if (pendingBytes === 0) return;
-      const batch = pending;
-      written += pendingBytes;
-      pending = [];
-      pendingBytes = 0;
-      const write = fh.writev(batch);
-      writing = write;
-      // Observed by the next flush; this keeps an early failure from being unhandled meanwhile.
-      writing.catch(() => {});
-      if (syncing === undefined && written - syncedUpTo >= EARLY_SYNC_BYTES) {
-        syncedUpTo = written;
-        const s = write.then(() => fh.datasync()).finally(() => {
-          if (syncing === s) syncing = undefined;
-        });
-        syncing = s;
-        // Linux reports a writeback error to one fsync of a file only: keep it for the end.
-        s.catch((err: unknown) => (syncError ??= err));
-      }
-      opts.onProgress?.({ digest: d, current: size, total: opts.size });
-    };
+    const writer = await openBlobFileWriter(tmp, {
+      pool,
+      what: `blob ${d}`,
+      ...(opts.size !== undefined ? { maxSize: opts.size } : {}),
+      onProgress: (current) => opts.onProgress?.({ digest: d, current, total: opts.size }),
+    });
     try {
-      for await (const chunk of source) {
-        opts.signal?.throwIfAborted();
-        hash.update(chunk);
-        size += chunk.byteLength;
-        if (opts.size !== undefined && size > opts.size) {
-          throw dataLoss(`blob ${d}: received more than the expected ${opts.size} bytes`);
-        }
-        pending.push(chunk);
-        pendingBytes += chunk.byteLength;
-        if (pendingBytes >= 1 << 20) await flush();
-      }
-      await flush();
-      await writing;
+      await pumpInto(source, writer, opts.signal);
+      const { digest: actual, size } = await writer.finish();
       if (opts.size !== undefined && size !== opts.size) {
         throw dataLoss(`blob ${d}: short read, got ${size} of ${opts.size} bytes`);
       }
-      const actual = `sha256:${hash.digest("hex")}`;
       if (actual !== d) throw dataLoss(`blob digest mismatch: expected ${d}, got ${actual}`);
-      await syncing?.catch(() => {});
-      if (syncError !== undefined) throw syncError;
-      await fh.sync();
-      await fh.close();
-      closed = true;
+      await writer.close();
       await rename(tmp, path(d));
       await syncDir(blobDir);
       return { digest: d, size };
     } finally {
-      // Never close the handle under a write or sync still running.
-      await writing.catch(() => undefined);
-      await syncing?.catch(() => undefined);
-      if (!closed) await fh.close().catch(() => undefined);
+      // Never removes the file under a write still running; after the rename there is nothing to remove.
+      await writer.close().catch(() => undefined);
       await rm(tmp, { force: true });
     }
   }
@@ -206,27 +183,18 @@ export async function createContentStore(root: string): Promise<ContentStore> {
     },
     async writeStream(source) {
       const tmp = join(ingestDir, `unknown.${randomBytes(6).toString("hex")}`);
-      const fh = await open(tmp, "w", 0o644);
-      const hash = createHash("sha256");
-      let size = 0;
-      let closed = false;
+      const writer = await openBlobFileWriter(tmp, { pool, what: "blob" });
       try {
-        for await (const chunk of source) {
-          hash.update(chunk);
-          size += chunk.byteLength;
-          await fh.write(chunk);
-        }
-        const d: Digest = `sha256:${hash.digest("hex")}`;
-        await fh.sync();
-        await fh.close();
-        closed = true;
+        await pumpInto(source, writer);
+        const { digest: d, size } = await writer.finish();
+        await writer.close();
         if (!(await has(d))) {
           await rename(tmp, path(d));
           await syncDir(blobDir);
         }
         return { digest: d, size };
       } finally {
-        if (!closed) await fh.close().catch(() => undefined);
+        await writer.close().catch(() => undefined);
         await rm(tmp, { force: true });
       }
     },

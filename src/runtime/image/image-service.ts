@@ -187,7 +187,7 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
           verify: false, // the content store hashes and checks size itself
           onProgress: (p) => progress?.({ kind: "layer", id, status: "Downloading", current: p.current, total: p.total }),
         });
-        return blob.chunks;
+        return blob; // pushed into the store's writer from the connection's read buffer
       },
       { size: layer.size, ...(opts.signal ? { signal: opts.signal } : {}) },
     );
@@ -214,7 +214,7 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
       const cfgDesc = resolved.manifest.config;
       await content.ingest(
         cfgDesc.digest,
-        async () => (await registry.fetchBlob(ref, cfgDesc, { ...call, verify: false })).chunks,
+        async () => registry.fetchBlob(ref, cfgDesc, { ...call, verify: false }),
         { size: cfgDesc.size, ...call },
       );
       const config = parseImageConfig(await content.readBytes(cfgDesc.digest));

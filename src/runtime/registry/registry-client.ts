@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { TstackError, dataLoss, invalidArgument, unimplemented } from "../../common/errors.ts";
+import { TstackError, dataLoss, failedPrecondition, invalidArgument, unimplemented } from "../../common/errors.ts";
 import { isDigest, sha256Digest, type Digest } from "../content/digest.ts";
 import { familiarName, familiarRepository, pullTarget } from "../reference/format-reference.ts";
 import type { ImageReference } from "../reference/image-reference.ts";
@@ -15,16 +15,24 @@ import {
   systemClock,
   type Clock,
   type FetchFn,
+  type Http1GetFn,
   type ProgressListener,
   type RegistryLogger,
 } from "./seams.ts";
 import { createTokenCache } from "./token-cache.ts";
 import { DEFAULT_RETRY, createTransport, type RetryPolicy } from "./transport.ts";
-import { verifiedChunks } from "./verify-stream.ts";
+import { ContentVerifier } from "./verify-stream.ts";
+import { downloadInto } from "./blob-download.ts";
+import { pullScope, pushScope } from "./scopes.ts";
+import { pushedChunks } from "../../common/pushed-chunks.ts";
+import { http1Request } from "../../common/http1/http1-request.ts";
+import type { ByteSink } from "../../common/http1/byte-sink.ts";
 
 export interface RegistryClientOptions {
   /** HTTP client; defaults to the global (undici) fetch. */
   readonly fetch?: FetchFn;
+  /** Blob downloads' HTTP/1.1 client; defaults to common/http1 (one reused read buffer per connection). */
+  readonly get?: Http1GetFn;
   readonly clock?: Clock;
   /** Where credentials come from; defaults to anonymous. See dockerConfigCredentials(). */
   readonly credentials?: CredentialLookup;
@@ -73,14 +81,17 @@ export interface ResolvedImage {
   readonly manifest: ImageManifest;
 }
 
+/** A blob's body, to be read once, one of three ways. */
 export interface BlobStream {
-  /** The blob's bytes as a Node stream (made on first use); destroy it to stop the download. */
-  readonly stream: Readable;
   /**
-   * The same bytes without the Node stream around them: one async hop less per network chunk
-   * for a consumer that iterates (the content store). Use `stream` or `chunks`, not both.
+   * Pushes the bytes into `sink` straight from the connection's reused read buffer: no memory
+   * is allocated per network chunk (the content store's way; see common/http1).
    */
+  pushInto(sink: ByteSink): Promise<void>;
+  /** The bytes as chunks the caller may keep (copies). */
   readonly chunks: AsyncIterable<Uint8Array>;
+  /** The bytes as a Node stream (made on first use); destroy it to stop the download. */
+  readonly stream: Readable;
   readonly size: number;
 }
 
@@ -123,8 +134,6 @@ export interface RegistryClient {
 
 const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
-const pullScope = (ref: ImageReference) => [`repository:${ref.path}:pull`];
-const pushScope = (ref: ImageReference) => [`repository:${ref.path}:pull,push`];
 
 function asBytes(s: Uint8Array | Buffer): Uint8Array {
   return s instanceof Buffer ? new Uint8Array(s.buffer, s.byteOffset, s.byteLength) : s;
@@ -145,6 +154,7 @@ export function createRegistryClient(opts: RegistryClientOptions = {}): Registry
   });
   const transport = createTransport({
     fetch: fetchFn,
+    get: opts.get ?? http1Request,
     clock,
     authorizer,
     logger,
@@ -216,62 +226,6 @@ export function createRegistryClient(opts: RegistryClientOptions = {}): Registry
     });
     await res.body?.cancel().catch(() => {});
     return res.status !== 404;
-  }
-
-  async function* download(
-    ref: ImageReference,
-    desc: Descriptor,
-    first: Response,
-    onProgress: ProgressListener | undefined,
-    signal: AbortSignal | undefined,
-  ): AsyncGenerator<Uint8Array> {
-    const path = `/v2/${ref.path}/blobs/${desc.digest}`;
-    const action = `pull blob ${desc.digest} of ${familiarRepository(ref)}`;
-    let res = first;
-    let received = 0;
-    let skip = 0; // bytes to drop when a resume got the whole blob again (no Range support)
-    for (let resumes = 0; ; resumes++) {
-      try {
-        if (res.body === null) return;
-        for await (const raw of res.body as unknown as AsyncIterable<Uint8Array>) {
-          let chunk = raw;
-          if (skip > 0) {
-            const drop = Math.min(skip, chunk.byteLength);
-            skip -= drop;
-            chunk = chunk.subarray(drop);
-            if (chunk.byteLength === 0) continue;
-          }
-          received += chunk.byteLength;
-          onProgress?.({ kind: "blob", phase: "download", digest: desc.digest, current: received, total: desc.size });
-          yield chunk;
-        }
-        return; // a clean but early end is left to the verifier (short read)
-      } catch (err) {
-        if (isAbort(err, signal)) throw signal?.reason ?? err;
-        if (err instanceof TstackError) throw err;
-        if (resumes + 1 >= transport.retry.attempts || received >= desc.size) throw networkError(err, ref.domain, action);
-        logger.debug("blob download interrupted; resuming", { digest: desc.digest, received, error: String(err) });
-        await clock.sleep(transport.backoff(resumes + 1), signal);
-        res = await transport.request({
-          method: "GET",
-          domain: ref.domain,
-          path,
-          scopes: pullScope(ref),
-          headers: { Range: `bytes=${received}-` },
-          action,
-          signal,
-        });
-        if (res.status === 206) {
-          const start = /^bytes (\d+)-/.exec(res.headers.get("content-range") ?? "")?.[1];
-          if (start !== undefined && Number(start) !== received) {
-            await res.body?.cancel().catch(() => {});
-            throw new TstackError("Unavailable", `${action}: registry resumed at byte ${start}, expected ${received}`);
-          }
-        } else {
-          skip = received;
-        }
-      }
-    }
   }
 
   function progressCounting(
@@ -412,7 +366,7 @@ export function createRegistryClient(opts: RegistryClientOptions = {}): Registry
     async fetchBlob(ref, desc, o = {}) {
       const repo = familiarRepository(ref);
       checkDigest(desc.digest, `blob of ${repo}`);
-      const first = await transport.request({
+      const first = await transport.stream({
         method: "GET",
         domain: ref.domain,
         path: `/v2/${ref.path}/blobs/${desc.digest}`,
@@ -421,15 +375,34 @@ export function createRegistryClient(opts: RegistryClientOptions = {}): Registry
         notFound: `blob ${desc.digest} of ${repo} not found`,
         signal: o.signal,
       });
-      const chunks = download(ref, desc, first, o.onProgress ?? opts.onProgress, o.signal);
-      const source = o.verify ? verifiedChunks(chunks, desc, `blob ${desc.digest} of ${repo}`) : chunks;
+      const download = { ref, desc, first, onProgress: o.onProgress ?? opts.onProgress, signal: o.signal };
+      let taken = false;
+      const pushInto = async (sink: ByteSink) => {
+        if (taken) throw failedPrecondition(`blob ${desc.digest}: its body was already read`);
+        taken = true;
+        if (!o.verify) return downloadInto({ transport, clock, logger }, download, sink);
+        const verifier = new ContentVerifier(desc, `blob ${desc.digest} of ${repo}`);
+        await downloadInto({ transport, clock, logger }, download, {
+          write(bytes) {
+            verifier.update(bytes);
+            return sink.write(bytes);
+          },
+          drained: () => sink.drained(),
+        });
+        verifier.finish();
+      };
+      let chunks: AsyncIterable<Uint8Array> | undefined;
       let stream: Readable | undefined;
+      const asChunks = () => (chunks ??= pushedChunks(pushInto));
       return {
+        pushInto,
+        get chunks() {
+          return asChunks();
+        },
         get stream() {
-          stream ??= Readable.from(source, { objectMode: false });
+          stream ??= Readable.from(asChunks(), { objectMode: false });
           return stream;
         },
-        chunks: source,
         size: desc.size,
       };
     },

@@ -1,3 +1,5 @@
+import type { Http1RequestOptions, Http1Response } from "../../common/http1/http1-request.ts";
+
 // Seams of the registry client: time and logging come from the caller so tests drive them.
 
 export interface Clock {
@@ -11,6 +13,9 @@ export interface RegistryLogger {
 }
 
 export type FetchFn = (input: string | URL, init?: RequestInit) => Promise<Response>;
+
+/** A streamed HTTP/1.1 GET (common/http1): what blob downloads use instead of fetch. */
+export type Http1GetFn = (url: string | URL, opts?: Http1RequestOptions) => Promise<Http1Response>;
 
 export const systemClock: Clock = {
   now: () => Date.now(),

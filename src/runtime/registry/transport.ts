@@ -2,7 +2,12 @@ import type { TstackError } from "../../common/errors.ts";
 import { registryHost } from "../reference/format-reference.ts";
 import type { Authorizer, SentAuth } from "./authorizer.ts";
 import { isAbort, isTransientStatus, networkError, registryError, type ErrorContext } from "./registry-errors.ts";
-import type { Clock, FetchFn, RegistryLogger } from "./seams.ts";
+import type { Clock, FetchFn, Http1GetFn, RegistryLogger } from "./seams.ts";
+import type { Http1Response } from "../../common/http1/http1-request.ts";
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+// fetch's limit.
+const MAX_REDIRECTS = 20;
 
 export interface RetryPolicy {
   readonly attempts: number; // total tries, including the first
@@ -28,13 +33,32 @@ export interface RegistryRequest extends ErrorContext {
   readonly retry?: boolean;
 }
 
+/** What the retry loop reads of an answer: a fetch Response or a streamed HTTP/1.1 one. */
+type Answer = Pick<Response, "ok" | "status" | "headers" | "text"> & { readonly body: { cancel(): Promise<void> } | null };
+
 /** Sends registry API requests: URL scheme, auth challenges, retries, error mapping. */
 export interface Transport {
   request(req: RegistryRequest): Promise<Response>;
+  /**
+   * A GET whose body is streamed through one reused buffer (blob downloads: see
+   * common/http1). Auth, retries and errors as `request`; redirects followed like fetch does.
+   */
+  stream(req: RegistryRequest & { readonly method: "GET" }): Promise<Http1Response>;
   baseUrl(domain: string): string;
   /** Backoff before retry `attempt` (1-based), honouring a Retry-After header. */
   backoff(attempt: number, retryAfter?: string | null): number;
   readonly retry: RetryPolicy;
+}
+
+interface SendInit {
+  readonly method: RegistryRequest["method"];
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: RequestInit["body"] | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+function withoutAuthorization(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== "authorization"));
 }
 
 function hostOnly(hostPort: string): string {
@@ -50,7 +74,7 @@ export function isInsecureRegistry(domain: string, insecure: readonly string[]):
   return insecure.includes(domain) || insecure.includes(host);
 }
 
-async function discard(res: Response): Promise<void> {
+async function discard(res: Answer): Promise<void> {
   try {
     await res.body?.cancel();
   } catch {
@@ -60,6 +84,7 @@ async function discard(res: Response): Promise<void> {
 
 export function createTransport(deps: {
   readonly fetch: FetchFn;
+  readonly get: Http1GetFn;
   readonly clock: Clock;
   readonly authorizer: Authorizer;
   readonly logger: RegistryLogger;
@@ -76,7 +101,32 @@ export function createTransport(deps: {
     return Math.min(deps.retry.baseDelayMs * 2 ** (attempt - 1), deps.retry.maxDelayMs);
   }
 
-  async function request(req: RegistryRequest): Promise<Response> {
+  const viaFetch = (url: URL, init: SendInit): Promise<Response> =>
+    deps.fetch(url, {
+      method: init.method,
+      headers: init.headers,
+      redirect: "follow",
+      ...(init.body !== undefined && init.body !== null ? { body: init.body, duplex: "half" } : {}),
+      ...(init.signal ? { signal: init.signal } : {}),
+    } as RequestInit);
+
+  // Redirects as fetch follows them: credentials are not sent on to another origin (a blob's
+  // storage host), and a 303 turns into a GET (only GETs come here).
+  async function viaHttp1(url: URL, init: SendInit): Promise<Http1Response> {
+    let target = url;
+    let headers = init.headers;
+    for (let hops = 0; ; hops++) {
+      const res = await deps.get(target, { method: "GET", headers, ...(init.signal ? { signal: init.signal } : {}) });
+      const location = res.headers.get("location");
+      if (!REDIRECTS.has(res.status) || location === null || hops >= MAX_REDIRECTS) return res;
+      await discard(res);
+      const next = new URL(location, target);
+      if (next.origin !== target.origin) headers = withoutAuthorization(headers);
+      target = next;
+    }
+  }
+
+  async function exchange<R extends Answer>(req: RegistryRequest, send: (url: URL, init: SendInit) => Promise<R>): Promise<R> {
     const base = baseUrl(req.domain);
     const url = new URL(req.path, base);
     const apiHost = new URL(base).host;
@@ -91,15 +141,9 @@ export function createTransport(deps: {
       const headers: Record<string, string> = { "User-Agent": deps.userAgent, ...req.headers };
       if (sent !== undefined) headers["Authorization"] = sent.header;
       const body = req.body?.();
-      let res: Response;
+      let res: R;
       try {
-        res = await deps.fetch(url, {
-          method: req.method,
-          headers,
-          redirect: "follow",
-          ...(body !== undefined && body !== null ? { body, duplex: "half" } : {}),
-          ...(req.signal ? { signal: req.signal } : {}),
-        } as RequestInit);
+        res = await send(url, { method: req.method, headers, body, signal: req.signal });
       } catch (err) {
         if (isAbort(err, req.signal)) throw req.signal?.reason ?? err;
         lastError = networkError(err, url.host, req.action);
@@ -128,5 +172,11 @@ export function createTransport(deps: {
     throw lastError ?? new Error("unreachable: no attempt was made");
   }
 
-  return { request, baseUrl, backoff, retry: deps.retry };
+  return {
+    request: (req) => exchange(req, viaFetch),
+    stream: (req) => exchange(req, viaHttp1),
+    baseUrl,
+    backoff,
+    retry: deps.retry,
+  };
 }

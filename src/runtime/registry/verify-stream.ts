@@ -16,7 +16,7 @@ function hashFor(digest: string, what: string) {
  * Checks bytes against a descriptor as they pass: more bytes than `size` fails at once,
  * fewer bytes or another sha256 fails at the end. Errors are DataLoss naming `what`.
  */
-class ContentVerifier {
+export class ContentVerifier {
   private readonly hash;
   private received = 0;
   constructor(

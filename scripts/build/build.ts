@@ -82,7 +82,7 @@ export async function buildDist(outdir = `${root}/dist`, opts: { metafile?: stri
   const result = await build({
     absWorkingDir: root,
     // Worker threads are entries of their own, beside the chunks (module-worker.ts finds them).
-    entryPoints: { "cli/main": "src/cli/main.ts", "cli/spawn-worker": "src/common/spawn/spawn-worker.ts" },
+    entryPoints: { "cli/main": "src/cli/main.ts", "cli/spawn-worker": "src/common/spawn/spawn-worker.ts", "cli/fs-batch-worker": "src/runtime/snapshot/fs-batch-worker.ts" },
     outdir,
     // Chunks sit beside the entry so that import.meta.url-relative paths (../../package.json)
     // mean the same from every chunk.

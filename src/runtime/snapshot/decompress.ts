@@ -3,6 +3,7 @@
 import { pipeline, Readable } from "node:stream";
 import { createGunzip, type ZlibOptions } from "node:zlib";
 import { unimplemented } from "../../common/errors.ts";
+import { readableChunks } from "../../common/readable-chunks.ts";
 import { isMissingBinary, type PipedProcess, type ProcessRunner } from "./process-runner.ts";
 import type { ByteSource } from "./tar-reader.ts";
 
@@ -70,10 +71,11 @@ export async function* decompress(source: ByteSource, options: DecompressOptions
       yield* whole();
       return;
     case "gzip": {
-      const gunzip = createGunzip({ chunkSize: ZLIB_CHUNK, readableHighWaterMark: ZLIB_LOOKAHEAD } as ZlibOptions);
+      // The lookahead is readableChunks': the stream's own buffer only holds what is in transit.
+      const gunzip = createGunzip({ chunkSize: ZLIB_CHUNK } as ZlibOptions);
       // Errors surface through `gunzip`, which we iterate; the callback only prevents a crash.
       pipeline(Readable.from(whole(), { objectMode: false }), gunzip, () => {});
-      for await (const chunk of gunzip) yield chunk as Buffer;
+      yield* readableChunks(gunzip, ZLIB_LOOKAHEAD);
       return;
     }
     case "zstd": {
@@ -95,7 +97,7 @@ export async function* decompress(source: ByteSource, options: DecompressOptions
         if (err) failure ??= err;
       });
       try {
-        for await (const chunk of proc.stdout) yield chunk as Buffer;
+        yield* readableChunks(proc.stdout, ZLIB_LOOKAHEAD);
         await proc.done;
       } catch (err) {
         throw isMissingBinary(err) ? missing(err) : err;

@@ -27,6 +27,8 @@ export interface ExchangeOptions {
   readonly pool: BufferPool;
   /** Opens the connection with the given `onread` (net.connect or tls.connect). */
   readonly openSocket: (onread: OnRead) => Socket;
+  /** The connection fails when the peer sends nothing for this long while we wait to read. */
+  readonly idleTimeoutMs: number;
 }
 
 type State = "open" | "finished" | "failed";
@@ -65,7 +67,7 @@ export class Http1Exchange {
     });
     this.buffer = opts.pool.take();
     try {
-      this.socket = opts.openSocket({ buffer: this.buffer, callback: (n, buf) => this.onRead(n, buf) });
+      this.socket = opts.openSocket({ buffer: this.buffer, callback: (n, buf) => this.onReadPausing(n, buf) });
     } catch (err) {
       opts.pool.give(this.buffer);
       throw err;
@@ -73,6 +75,10 @@ export class Http1Exchange {
     this.socket.on("error", (err) => this.fail(this.networkError(err)));
     this.socket.on("end", () => this.onEnd());
     this.socket.on("close", () => this.onClose());
+    this.socket.on("timeout", () =>
+      this.fail(new Error(`connection to ${this.opts.peer} timed out: nothing received for ${this.opts.idleTimeoutMs / 1000} s`)),
+    );
+    this.socket.setTimeout(opts.idleTimeoutMs);
     opts.signal?.addEventListener("abort", this.onAbort, { once: true });
     this.socket.write(opts.requestHead, "latin1");
     if (opts.signal?.aborted === true) this.onAbort();
@@ -97,7 +103,7 @@ export class Http1Exchange {
         if (this.state !== "open") return done;
       }
       if (this.eof) this.endOfBody();
-      else if (!this.draining) this.socket.resume();
+      else if (!this.draining) this.resume();
     } catch (err) {
       this.fail(err);
     }
@@ -110,6 +116,18 @@ export class Http1Exchange {
     if (this.sink !== undefined) this.fail(new Error("response body cancelled"));
     else this.finish();
     return Promise.resolve();
+  }
+
+  // The idle timer runs only while we want bytes: a pause for a slow sink is not the peer's silence.
+  private onReadPausing(n: number, buf: Uint8Array): boolean {
+    const more = this.onRead(n, buf);
+    if (!more) this.socket.setTimeout(0);
+    return more;
+  }
+
+  private resume(): void {
+    this.socket.setTimeout(this.opts.idleTimeoutMs);
+    this.socket.resume();
   }
 
   private onRead(n: number, buf: Uint8Array): boolean {
@@ -182,7 +200,7 @@ export class Http1Exchange {
         this.fail(err);
       }
       this.draining = false;
-      if (this.state === "open" && !this.eof) this.socket.resume();
+      if (this.state === "open" && !this.eof) this.resume();
     })();
   }
 

@@ -172,6 +172,35 @@ describe("http1Request over http", () => {
     expect((err as Error).cause).toMatchObject({ code: "ECONNRESET" });
   });
 
+  it("fails when the server sends nothing for the idle time, before the head or mid-body", async () => {
+    await using silent = await rawServer(() => {});
+    await expect(http1Request(silent.url, { idleTimeoutMs: 100 })).rejects.toThrow(/timed out: nothing received for 0.1 s/);
+
+    await using stalling = await rawServer((socket) => {
+      socket.once("data", () => socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${MiB}\r\n\r\nabc`));
+    });
+    const res = await http1Request(stalling.url, { idleTimeoutMs: 100 });
+    await expect(res.pipeTo(new CollectingSink())).rejects.toThrow(/timed out/);
+  });
+
+  it("does not count a pause the sink asked for as the server's silence", async () => {
+    const blob = randomBytes(2 * MiB);
+    await using server = await httpServer(blobHandler(blob));
+    const res = await http1Request(server.url, { idleTimeoutMs: 100 });
+    const chunks: Buffer[] = [];
+    let paused = false;
+    await res.pipeTo({
+      write(bytes) {
+        chunks.push(Buffer.from(bytes));
+        if (paused) return true;
+        paused = true;
+        return false;
+      },
+      drained: () => new Promise((resolve) => setTimeout(resolve, 400)),
+    });
+    expect(sha256(Buffer.concat(chunks))).toBe(sha256(blob));
+  });
+
   it("passes every byte exactly once and in order through a sink that pauses", async () => {
     const blob = randomBytes(6 * MiB);
     await using server = await httpServer(blobHandler(blob));

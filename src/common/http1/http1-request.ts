@@ -18,7 +18,11 @@ export interface Http1RequestOptions {
   readonly signal?: AbortSignal;
   /** TLS settings for https: URLs (tests pass a self-signed CA). */
   readonly tls?: TlsSettings;
+  /** Fail when nothing arrives for this long while a response is awaited or read (default 300 s, as undici). */
+  readonly idleTimeoutMs?: number;
 }
+
+const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 
 export interface Http1Response {
   readonly url: string; // the URL requested (no redirect following: the caller does that)
@@ -64,6 +68,7 @@ export async function http1Request(
     signal: opts.signal,
     pool: deps.pool,
     openSocket: (onread) => connectSocket(target, opts.tls, onread),
+    idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
   });
   const head = await exchange.head;
   const framing = head.framing;

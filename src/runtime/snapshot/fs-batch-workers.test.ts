@@ -3,6 +3,7 @@ import { lstat, mkdtemp, readFile, readdir, readlink, rm, stat } from "node:fs/p
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { startModuleWorker } from "../../common/module-worker.ts";
 import { createFsWorkers } from "./fs-batch-workers.ts";
 
 const workers = createFsWorkers({ size: 2 });
@@ -92,5 +93,33 @@ describe("fs-batch workers", () => {
     await expect(s.barrier()).rejects.toThrow(/fs worker stopped: exit code 3/);
     await s.end();
     await dying.close();
+  });
+
+  it("stops a worker left idle, and starts one again for the next layer", async () => {
+    const started: Worker[] = [];
+    const idle = createFsWorkers({
+      size: 1,
+      idleMs: 50,
+      startWorker: () => {
+        const w = startModuleWorker(new URL("./fs-batch-workers.ts", import.meta.url).href, "fs-batch-worker");
+        started.push(w);
+        return w;
+      },
+    });
+    const layer = async (name: string) => {
+      const s = idle.stream();
+      await s.op({ k: "mkdir", path: join(dir, name), mkdirMode: 0o755 }, `${name}/`);
+      await s.barrier();
+      await s.end();
+    };
+    await layer("one");
+    await layer("two");
+    expect(started).toHaveLength(1);
+    const exited = new Promise((resolve) => started[0]!.once("exit", resolve));
+    await exited;
+    await layer("three");
+    expect(started).toHaveLength(2);
+    expect((await readdir(dir)).sort()).toEqual(["one", "three", "two"]);
+    await idle.close();
   });
 });

@@ -29,6 +29,8 @@ export interface FsWorkersOptions {
   /** Worker threads; layers are spread over them (default 4: one per layer of a typical pull). */
   readonly size?: number;
   readonly startWorker?: () => Worker;
+  /** How long an idle worker is kept (default 15 s). */
+  readonly idleMs?: number;
 }
 
 // A batch goes when it has this many ops or its data buffer is full; a stream has at most
@@ -41,7 +43,12 @@ interface Slot {
   readonly worker: Worker;
   readonly streams: Map<number, (m: FromFsWorker) => void>;
   outstanding: number;
+  idle: NodeJS.Timeout | undefined;
 }
+
+// A worker with nothing to do for this long is stopped: an engine that pulled once should not
+// keep four isolates' memory; starting one again costs a few tens of ms.
+const IDLE_MS = 15_000;
 
 export function createFsWorkers(options: FsWorkersOptions = {}): FsWorkers {
   const size = Math.max(1, options.size ?? 4);
@@ -51,16 +58,23 @@ export function createFsWorkers(options: FsWorkersOptions = {}): FsWorkers {
   let nextStream = 1;
   let closed = false;
 
+  const idleMs = options.idleMs ?? IDLE_MS;
+
   function slotFor(stream: number): Slot {
     const i = stream % size;
     const existing = slots[i];
-    if (existing) return existing;
+    if (existing) {
+      clearTimeout(existing.idle);
+      existing.idle = undefined;
+      return existing;
+    }
     const worker = start();
-    const slot: Slot = { worker, streams: new Map(), outstanding: 0 };
+    const slot: Slot = { worker, streams: new Map(), outstanding: 0, idle: undefined };
     worker.unref(); // kept for the next unpack; ref'd only while it has work
     worker.on("message", (m: FromFsWorker) => slot.streams.get(m.stream)?.(m));
     const fail = (err: Error) => {
-      slots[i] = undefined;
+      if (slots[i] === slot) slots[i] = undefined;
+      clearTimeout(slot.idle);
       for (const deliver of slot.streams.values()) {
         deliver({ type: "failed", stream: -1, seq: -1, index: -1, message: `fs worker stopped: ${err.message}` });
       }
@@ -78,6 +92,18 @@ export function createFsWorkers(options: FsWorkersOptions = {}): FsWorkers {
 
   function settled(slot: Slot): void {
     if (--slot.outstanding === 0) slot.worker.unref();
+  }
+
+  function released(slot: Slot): void {
+    if (slot.outstanding > 0 || slot.streams.size > 0 || closed) return;
+    clearTimeout(slot.idle);
+    slot.idle = setTimeout(() => {
+      const i = slots.indexOf(slot);
+      if (i === -1 || slot.outstanding > 0 || slot.streams.size > 0) return;
+      slots[i] = undefined;
+      void slot.worker.terminate();
+    }, idleMs);
+    slot.idle.unref();
   }
 
   function stream(): FsStream {
@@ -184,6 +210,7 @@ export function createFsWorkers(options: FsWorkersOptions = {}): FsWorkers {
             post(slot, { type: "end", stream: id, seq: seq++ });
           });
           slot.streams.delete(id);
+          released(slot);
         })();
         return ended;
       },
@@ -196,6 +223,7 @@ export function createFsWorkers(options: FsWorkersOptions = {}): FsWorkers {
       closed = true;
       const running = slots.filter((s): s is Slot => s !== undefined);
       slots.fill(undefined);
+      for (const s of running) clearTimeout(s.idle);
       await Promise.all(running.map((s) => s.worker.terminate()));
     },
   };

@@ -27,4 +27,18 @@ describe("buffer pool", () => {
     expect(taken.size).toBe(3);
     expect(pool.allocations).toBe(4);
   });
+
+  it("lets the kept buffers go after a quiet spell, when asked to", async () => {
+    const pool = createBufferPool(64, 4, { releaseAfterMs: 30 });
+    const a = pool.take();
+    pool.give(a);
+    await new Promise((r) => setTimeout(r, 10));
+    pool.give(pool.take()); // activity pushes the release back
+    await new Promise((r) => setTimeout(r, 25));
+    expect(pool.idle).toBe(1);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(pool.idle).toBe(0);
+    expect(pool.take()).not.toBe(a);
+    expect(pool.allocations).toBe(2);
+  });
 });

@@ -59,9 +59,11 @@ export interface ContentStore {
 }
 
 const READ_CHUNK = 1 << 20;
-// Write buffers of every blob being ingested, kept for the next: 16 MiB at most stay resident.
+// Write buffers of every blob being ingested, kept for the next: 16 MiB at most stay resident,
+// and only while blobs keep coming.
 const WRITE_BUFFER = 1 << 20;
 const WRITE_BUFFERS_KEPT = 16;
+const WRITE_BUFFERS_RELEASE_MS = 30_000;
 
 function isPushSource(source: BlobSource): source is PushSource {
   return typeof (source as Partial<PushSource>).pushInto === "function";
@@ -90,7 +92,7 @@ export async function createContentStore(root: string): Promise<ContentStore> {
   await mkdir(blobDir, { recursive: true });
   await mkdir(ingestDir, { recursive: true });
   const inflight = new Map<Digest, Promise<BlobInfo>>();
-  const pool = createBufferPool(WRITE_BUFFER, WRITE_BUFFERS_KEPT);
+  const pool = createBufferPool(WRITE_BUFFER, WRITE_BUFFERS_KEPT, { releaseAfterMs: WRITE_BUFFERS_RELEASE_MS });
 
   const path = (d: Digest) => join(blobDir, digestHex(d));
 

@@ -53,12 +53,11 @@ const IDLE_MS = 15_000;
 export function createFsWorkers(options: FsWorkersOptions = {}): FsWorkers {
   const size = Math.max(1, options.size ?? 4);
   const start = options.startWorker ?? (() => startModuleWorker(import.meta.url, "fs-batch-worker"));
-  const pool = createBufferPool(DATA_BYTES, size * (MAX_IN_FLIGHT + 1));
+  const idleMs = options.idleMs ?? IDLE_MS;
+  const pool = createBufferPool(DATA_BYTES, size * (MAX_IN_FLIGHT + 1), { releaseAfterMs: idleMs });
   const slots: (Slot | undefined)[] = Array.from({ length: size }, () => undefined);
   let nextStream = 1;
   let closed = false;
-
-  const idleMs = options.idleMs ?? IDLE_MS;
 
   function slotFor(stream: number): Slot {
     const i = stream % size;

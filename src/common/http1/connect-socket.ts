@@ -1,7 +1,7 @@
 // Opens the TCP or TLS connection for a request target, reading into the caller's buffer.
 import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect, type ConnectionOptions } from "node:tls";
-import type { OnRead } from "./http1-exchange.ts";
+import type { OnRead } from "./connection.ts";
 import type { RequestTarget } from "./request-head.ts";
 
 export interface TlsSettings {

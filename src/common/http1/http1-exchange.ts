@@ -1,20 +1,16 @@
-// One request/response on its own connection, driven by the socket's `onread` callback so that every
-// read lands in one reused buffer and body bytes go to the sink straight from it.
+// One request/response on a connection it owns meanwhile, driven by the socket's `onread` callback so
+// that every read lands in the connection's one buffer and body bytes go to the sink straight from it.
 import type { Socket } from "node:net";
 import { failedPrecondition } from "../errors.ts";
 import { bodyDecoder, type BodyDecoder } from "./body-decoder.ts";
 import { bodyFraming, type BodyFraming } from "./body-framing.ts";
 import type { ByteSink } from "./byte-sink.ts";
-import type { BufferPool } from "../buffer-pool.ts";
+import type { Connection, ConnectionOwner } from "./connection.ts";
+import { responseKeepsAlive } from "./keep-alive.ts";
 import { MAX_HEAD_BYTES, parseResponseHead, type ResponseHead } from "./response-head.ts";
 
 export interface ReceivedHead extends ResponseHead {
   readonly framing: BodyFraming;
-}
-
-export interface OnRead {
-  readonly buffer: Buffer;
-  callback(bytesRead: number, buffer: Uint8Array): boolean;
 }
 
 export interface ExchangeOptions {
@@ -24,19 +20,25 @@ export interface ExchangeOptions {
   /** "host:port", for messages. */
   readonly peer: string;
   readonly signal: AbortSignal | undefined;
-  readonly pool: BufferPool;
-  /** Opens the connection with the given `onread` (net.connect or tls.connect). */
-  readonly openSocket: (onread: OnRead) => Socket;
+  /** Owned by nobody (fresh, or taken from the idle pool); the exchange owns it until it settles. */
+  readonly connection: Connection;
+  /** The connection carried an earlier exchange; see `stale`. */
+  readonly reused: boolean;
   /** The connection fails when the peer sends nothing for this long while we wait to read. */
   readonly idleTimeoutMs: number;
+  /**
+   * Takes the connection after a response that ended cleanly: body read to its framed end, nothing
+   * beyond it, and neither side said close. Undefined: the connection is closed after the response.
+   */
+  readonly park: ((connection: Connection) => void) | undefined;
 }
 
 type State = "open" | "finished" | "failed";
 
 /**
  * Lifecycle: `head` settles once. After it resolves the socket is paused (bytes that came with the
- * head are kept, copied) until exactly one of `pipeTo` or `cancel`; a second call is refused. The read
- * buffer goes back to the pool when the socket has closed, never earlier.
+ * head are kept, copied) until exactly one of `pipeTo` or `cancel`; a second call is refused. When the
+ * exchange settles it gives up the connection: to `park` if reusable, else destroyed.
  */
 export class Http1Exchange {
   readonly head: Promise<ReceivedHead>;
@@ -45,9 +47,18 @@ export class Http1Exchange {
   private resolveBody: (() => void) | undefined;
   private rejectBody: ((err: unknown) => void) | undefined;
 
-  private readonly socket: Socket;
-  private readonly buffer: Buffer;
+  private readonly connection: Connection;
+  /** What the connection calls while this exchange owns it. */
+  private readonly owner: ConnectionOwner = {
+    read: (bytes) => this.onReadPausing(bytes),
+    end: () => this.onEnd(),
+    error: (err) => this.failConnection(this.networkError(err)),
+    timeout: () =>
+      this.fail(new Error(`connection to ${this.opts.peer} timed out: nothing received for ${this.opts.idleTimeoutMs / 1000} s`)),
+    close: () => this.onClose(),
+  };
   private state: State = "open";
+  private staleConnection = false;
   private failure: unknown;
   private headBytes: Uint8Array | undefined;
   private received: ReceivedHead | undefined;
@@ -65,23 +76,25 @@ export class Http1Exchange {
       this.resolveHead = resolve;
       this.rejectHead = reject;
     });
-    this.buffer = opts.pool.take();
-    try {
-      this.socket = opts.openSocket({ buffer: this.buffer, callback: (n, buf) => this.onReadPausing(n, buf) });
-    } catch (err) {
-      opts.pool.give(this.buffer);
-      throw err;
-    }
-    this.socket.on("error", (err) => this.fail(this.networkError(err)));
-    this.socket.on("end", () => this.onEnd());
-    this.socket.on("close", () => this.onClose());
-    this.socket.on("timeout", () =>
-      this.fail(new Error(`connection to ${this.opts.peer} timed out: nothing received for ${this.opts.idleTimeoutMs / 1000} s`)),
-    );
+    this.connection = opts.connection;
+    this.connection.attach(this.owner);
     this.socket.setTimeout(opts.idleTimeoutMs);
     opts.signal?.addEventListener("abort", this.onAbort, { once: true });
     this.socket.write(opts.requestHead, "latin1");
     if (opts.signal?.aborted === true) this.onAbort();
+  }
+
+  /**
+   * The head failed on a reused connection before any byte of the response came: most likely the
+   * server closed the idle connection just as we sent. GET and HEAD are idempotent, so the caller may
+   * send the request again on a fresh connection.
+   */
+  get stale(): boolean {
+    return this.staleConnection;
+  }
+
+  private get socket(): Socket {
+    return this.connection.socket;
   }
 
   /** Streams the body into `sink`; see Http1Response.pipeTo. */
@@ -98,8 +111,8 @@ export class Http1Exchange {
     const pending = this.pending;
     this.pending = [];
     try {
-      for (const bytes of pending) {
-        this.deliver(bytes, sink);
+      for (const [i, bytes] of pending.entries()) {
+        this.deliver(bytes, sink, i < pending.length - 1);
         if (this.state !== "open") return done;
       }
       if (this.eof) this.endOfBody();
@@ -114,14 +127,15 @@ export class Http1Exchange {
   cancel(): Promise<void> {
     this.consumed = true;
     if (this.sink !== undefined) this.fail(new Error("response body cancelled"));
-    else this.finish();
+    else this.finish(false);
     return Promise.resolve();
   }
 
   // The idle timer runs only while we want bytes: a pause for a slow sink is not the peer's silence.
-  private onReadPausing(n: number, buf: Uint8Array): boolean {
-    const more = this.onRead(n, buf);
-    if (!more) this.socket.setTimeout(0);
+  private onReadPausing(bytes: Uint8Array): boolean {
+    const more = this.onRead(bytes);
+    // Once settled the connection is someone else's (or gone), and so is its timeout.
+    if (!more && this.state === "open") this.socket.setTimeout(0);
     return more;
   }
 
@@ -130,10 +144,10 @@ export class Http1Exchange {
     this.socket.resume();
   }
 
-  private onRead(n: number, buf: Uint8Array): boolean {
+  private onRead(read: Uint8Array): boolean {
     if (this.state !== "open") return false;
     try {
-      let bytes = buf.subarray(0, n);
+      let bytes = read;
       if (this.received === undefined) {
         const rest = this.takeHead(bytes);
         if (rest === undefined) return true;
@@ -167,18 +181,21 @@ export class Http1Exchange {
     this.decoder = bodyDecoder(framing);
     this.received = { ...head, framing };
     this.resolveHead(this.received);
-    if (this.decoder.done) this.finish();
-    return bytes.subarray(head.bodyStart - before);
+    const rest = bytes.subarray(head.bodyStart - before);
+    if (this.decoder.done) this.finish(rest.length === 0);
+    return rest;
   }
 
   // Body bytes to the sink, straight from the read buffer. Returns onread's answer: false pauses.
-  private deliver(bytes: Uint8Array, sink: ByteSink): boolean {
+  // `moreFollows`: further received bytes wait after these (copied ones, delivered by pipeTo).
+  private deliver(bytes: Uint8Array, sink: ByteSink, moreFollows = false): boolean {
     let full = false;
-    this.decoder!.push(bytes, (view) => {
+    const used = this.decoder!.push(bytes, (view) => {
       if (!sink.write(view)) full = true;
     });
     if (this.decoder!.done) {
-      this.finish();
+      // A byte beyond the body means the server and we disagree on the framing: never reuse that.
+      this.finish(used === bytes.length && !moreFollows);
       return false;
     }
     if (full) this.waitForDrain(sink);
@@ -209,7 +226,7 @@ export class Http1Exchange {
     if (this.state !== "open") return;
     if (this.received === undefined) {
       const got = this.headBytes === undefined ? "" : ` (after ${this.headBytes.length} bytes of it)`;
-      this.fail(new Error(`connection to ${this.opts.peer} closed before the response head${got}`));
+      this.failConnection(new Error(`connection to ${this.opts.peer} closed before the response head${got}`));
     } else if (this.sink !== undefined) {
       this.tryEndOfBody();
     }
@@ -224,24 +241,33 @@ export class Http1Exchange {
     }
   }
 
+  // Only a body delimited by the close ends here, and that connection is spent.
   private endOfBody(): void {
     this.decoder!.end();
-    this.finish();
+    this.finish(false);
   }
 
   private onClose(): void {
-    this.opts.signal?.removeEventListener("abort", this.onAbort);
-    this.opts.pool.give(this.buffer);
-    if (this.state === "open" && !this.eof) this.fail(new Error(`connection to ${this.opts.peer} closed`));
+    if (this.state === "open" && !this.eof) this.failConnection(new Error(`connection to ${this.opts.peer} closed`));
   }
 
   private readonly onAbort = (): void => this.fail(this.opts.signal?.reason);
 
-  private finish(): void {
+  // `clean`: the body ended at its framed end with no byte after it; the head has its say too.
+  private finish(clean: boolean): void {
     if (this.state !== "open") return;
     this.state = "finished";
-    this.socket.destroy();
+    const reusable = clean && !this.eof && this.received !== undefined && responseKeepsAlive(this.received);
+    this.release(reusable);
     this.resolveBody?.();
+  }
+
+  // The connection failing (reset, closed) rather than the exchange: on a reused connection before any
+  // byte of the response, that is the stale-connection race the caller may retry.
+  private failConnection(err: Error): void {
+    if (this.state !== "open") return;
+    this.staleConnection = this.opts.reused && this.received === undefined && this.headBytes === undefined;
+    this.fail(err);
   }
 
   private fail(err: unknown): void {
@@ -249,9 +275,16 @@ export class Http1Exchange {
     this.state = "failed";
     this.failure = err;
     this.pending = [];
-    this.socket.destroy();
+    this.release(false);
     if (this.received === undefined) this.rejectHead(err);
     else this.rejectBody?.(err);
+  }
+
+  private release(reusable: boolean): void {
+    this.opts.signal?.removeEventListener("abort", this.onAbort);
+    this.connection.detach(this.owner);
+    if (reusable && this.opts.park !== undefined) this.opts.park(this.connection);
+    else this.connection.destroy();
   }
 
   private networkError(err: Error): Error {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { createServer, type AddressInfo } from "node:net";
-import { beforeAll, describe, it, expect } from "vitest";
-import { http1Request } from "./http1-request.ts";
+import { afterEach, beforeAll, describe, it, expect } from "vitest";
+import { closeIdleConnections, http1Request } from "./http1-request.ts";
 import { createBufferPool } from "../buffer-pool.ts";
 import {
   CollectingSink,
@@ -17,6 +17,9 @@ import {
 } from "./test-servers.ts";
 
 const MiB = 1024 * 1024;
+
+// Requests without deps share the process's idle connections: leave none to a later test's server.
+afterEach(() => closeIdleConnections());
 const freshPool = () => createBufferPool(256 * 1024, 8);
 
 // A body served with Content-Length, several writes so that it spans many reads.
@@ -56,10 +59,11 @@ describe("http1Request over http", () => {
     expect(seen).toMatchObject({ method: "GET", url: "/a/b?c=d" });
     expect(seen.headers).toMatchObject({
       host: new URL(server.url).host,
-      connection: "close",
       "accept-encoding": "identity",
       authorization: "Bearer xyz",
     });
+    // HTTP/1.1 persists by default: the client keeps connections for reuse.
+    expect(seen.headers).not.toHaveProperty("connection");
   });
 
   it("decodes a chunked body", async () => {

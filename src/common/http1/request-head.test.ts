@@ -43,13 +43,19 @@ describe("formatRequestHead", () => {
 
   it("writes the request line and the default fields", () => {
     expect(formatRequestHead("GET", target, { Authorization: "Bearer t" })).toBe(
-      "GET /v2/?n=1 HTTP/1.1\r\nHost: 127.0.0.1:5000\r\nConnection: close\r\nAccept-Encoding: identity\r\nAuthorization: Bearer t\r\n\r\n",
+      "GET /v2/?n=1 HTTP/1.1\r\nHost: 127.0.0.1:5000\r\nAccept-Encoding: identity\r\nAuthorization: Bearer t\r\n\r\n",
     );
   });
 
   it("lets the caller replace a default field, whatever its case", () => {
     const head = formatRequestHead("HEAD", target, { host: "other", "ACCEPT-ENCODING": "gzip" });
-    expect(head).toBe("HEAD /v2/?n=1 HTTP/1.1\r\nConnection: close\r\nhost: other\r\nACCEPT-ENCODING: gzip\r\n\r\n");
+    expect(head).toBe("HEAD /v2/?n=1 HTTP/1.1\r\nhost: other\r\nACCEPT-ENCODING: gzip\r\n\r\n");
+  });
+
+  it("sends the caller's Connection field as given (and adds none itself)", () => {
+    expect(formatRequestHead("GET", target, { Connection: "close" })).toBe(
+      "GET /v2/?n=1 HTTP/1.1\r\nHost: 127.0.0.1:5000\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n",
+    );
   });
 
   it.each([

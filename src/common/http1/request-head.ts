@@ -35,8 +35,9 @@ export function requestTarget(url: URL): RequestTarget {
 }
 
 /**
- * The request head, ending in the empty line. Host, `Connection: close` (one request per connection)
- * and `Accept-Encoding: identity` (the body is stored as sent) are added unless `headers` has them.
+ * The request head, ending in the empty line. Host and `Accept-Encoding: identity` (the body is stored
+ * as sent) are added unless `headers` has them. No Connection field: HTTP/1.1 connections persist
+ * unless a side says close, and the client reuses them.
  */
 export function formatRequestHead(
   method: "GET" | "HEAD",
@@ -46,7 +47,6 @@ export function formatRequestHead(
   const given = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
   const fields: [string, string][] = [];
   if (!given.has("host")) fields.push(["Host", target.authority]);
-  if (!given.has("connection")) fields.push(["Connection", "close"]);
   if (!given.has("accept-encoding")) fields.push(["Accept-Encoding", "identity"]);
   for (const [name, value] of Object.entries(headers)) {
     // A CR or LF in a value would let it smuggle extra fields or a second request.

@@ -11,19 +11,26 @@ import type { ByteSink } from "./byte-sink.ts";
 
 export interface TestServer extends AsyncDisposable {
   readonly url: string;
-  /** Sockets the server accepted, to watch them close. */
+  /** Sockets the server accepted, to watch them close (and count connections). */
   readonly sockets: readonly Socket[];
+  /** TLS handshakes completed (https servers). */
+  readonly handshakes: number;
 }
 
 async function listen(server: Server, host: string, scheme: string): Promise<TestServer> {
   const sockets: Socket[] = [];
+  let handshakes = 0;
   server.on("connection", (s: Socket) => sockets.push(s));
+  server.on("secureConnection", () => handshakes++);
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, host, () => resolve()));
   const { port } = server.address() as AddressInfo;
   const hostPart = host.includes(":") ? `[${host}]` : host;
   return {
     url: `${scheme}://${hostPart}:${port}`,
     sockets,
+    get handshakes() {
+      return handshakes;
+    },
     async [Symbol.asyncDispose]() {
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => server.close(resolve));
@@ -35,6 +42,28 @@ export const httpServer = (handler: RequestListener, host = "127.0.0.1") => list
 
 /** A server that answers every connection by hand, for heads and framings node:http will not produce. */
 export const rawServer = (onConnection: (socket: Socket) => void) => listen(createNetServer(onConnection), "127.0.0.1", "http");
+
+/**
+ * Calls `onRequest` for each request head that arrives, on any connection, with the connection's
+ * number (0, 1, …) and the request's number on that connection; it answers (or not) on `socket`.
+ */
+export function rawKeepAliveServer(onRequest: (socket: Socket, connection: number, request: number) => void) {
+  let connections = 0;
+  return rawServer((socket) => {
+    const connection = connections++;
+    let requests = 0;
+    let buffered = "";
+    // The client resets connections it drops with bytes unread; that is not the test's failure.
+    socket.on("error", () => {});
+    socket.on("data", (data: Buffer) => {
+      buffered += data.toString("latin1");
+      for (let end = buffered.indexOf("\r\n\r\n"); end >= 0; end = buffered.indexOf("\r\n\r\n")) {
+        buffered = buffered.slice(end + 4);
+        onRequest(socket, connection, requests++);
+      }
+    });
+  });
+}
 
 export interface TestCert {
   readonly key: Buffer;

@@ -379,6 +379,20 @@ describe("blobs", () => {
     expect(storage.requests.map((r) => [r.url, r.authorization])).toEqual([[`/storage/${digest}`, undefined]]);
   });
 
+  it("keeps the connections to the registry and its storage host for the next blob", async () => {
+    await using storage = await startFakeRegistry();
+    fake.redirectBlobsTo = `http://${storage.addr}`;
+    const ref = parseReference(`${fake.addr}/x/y`);
+    const c = client();
+    for (const content of ["first layer", "second layer", "third layer"]) {
+      const { digest, size } = storage.putBlob(content);
+      const blob = await c.fetchBlob(ref, { mediaType: MediaType.OciLayer, digest: digest as Digest, size }, { verify: true });
+      expect((await buffer(blob.stream)).toString()).toBe(content);
+    }
+    expect(fake.connections).toBe(1);
+    expect(storage.connections).toBe(1);
+  });
+
   it("the verifier fails a blob whose content does not match its digest", async () => {
     const { digest, size } = fake.putBlob("real content");
     fake.blobs.set(digest, Buffer.from("fake content"));

@@ -119,7 +119,9 @@ export function createTransport(deps: {
       const res = await deps.get(target, { method: "GET", headers, ...(init.signal ? { signal: init.signal } : {}) });
       const location = res.headers.get("location");
       if (!REDIRECTS.has(res.status) || location === null || hops >= MAX_REDIRECTS) return res;
-      await discard(res);
+      // Read the (small) body rather than cancel it: a body read to its end leaves the connection
+      // to the registry open for the next blob, which comes here again before its own redirect.
+      await res.text().catch(() => undefined);
       const next = new URL(location, target);
       if (next.origin !== target.origin) headers = withoutAuthorization(headers);
       target = next;

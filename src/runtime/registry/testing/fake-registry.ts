@@ -30,6 +30,8 @@ export interface FakeRegistry extends AsyncDisposable {
   /** repo → (tag or digest) → manifest */
   readonly manifests: Map<string, Map<string, StoredManifest>>;
   readonly requests: RecordedRequest[];
+  /** TCP connections accepted so far. */
+  readonly connections: number;
   auth: FakeAuth;
   /** Serve blob GETs as a 307 redirect to `<this base URL>/storage/<digest>` (like S3-backed registries). */
   redirectBlobsTo: string | undefined;
@@ -71,7 +73,7 @@ export async function startFakeRegistry(init: { auth?: FakeAuth } = {}): Promise
   let tokenCounter = 0;
   const tokens = new Map<string, { scopes: string[] }>();
 
-  const state: Omit<FakeRegistry, "addr" | typeof Symbol.asyncDispose> = {
+  const state: Omit<FakeRegistry, "addr" | "connections" | typeof Symbol.asyncDispose> = {
     blobs,
     manifests,
     requests,
@@ -249,6 +251,8 @@ export async function startFakeRegistry(init: { auth?: FakeAuth } = {}): Promise
       else res.destroy();
     });
   });
+  let connections = 0;
+  server.on("connection", () => connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const addr = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   const close = () =>
@@ -256,5 +260,7 @@ export async function startFakeRegistry(init: { auth?: FakeAuth } = {}): Promise
       server.closeAllConnections();
       server.close(() => resolve());
     });
-  return Object.assign(state, { addr, close, [Symbol.asyncDispose]: close }) as FakeRegistry;
+  // A getter, not a copied value: Object.assign would freeze the count at 0.
+  const counted = Object.defineProperty(state, "connections", { get: () => connections }) as typeof state & { readonly connections: number };
+  return Object.assign(counted, { addr, close, [Symbol.asyncDispose]: close });
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { createBufferPool } from "../../common/buffer-pool.ts";
 import { TstackError } from "../../common/errors.ts";
@@ -26,7 +27,11 @@ export interface FsWorkers {
 }
 
 export interface FsWorkersOptions {
-  /** Worker threads; layers are spread over them (default 4: one per layer of a typical pull). */
+  /**
+   * Worker threads; layers are spread over them. Default: the cores but one (the caller's thread
+   * reads the tar), from 1 to 4. On 2 cores, 1, 2 and 4 workers unpacked the bench image's 4
+   * layers alike (1362, 1411, 1412 ms, alternating), and each worker is ~9 MiB of isolate.
+   */
   readonly size?: number;
   readonly startWorker?: () => Worker;
   /** How long an idle worker is kept (default 15 s). */
@@ -51,7 +56,7 @@ interface Slot {
 const IDLE_MS = 15_000;
 
 export function createFsWorkers(options: FsWorkersOptions = {}): FsWorkers {
-  const size = Math.max(1, options.size ?? 4);
+  const size = Math.max(1, options.size ?? Math.min(4, availableParallelism() - 1));
   const start = options.startWorker ?? (() => startModuleWorker(import.meta.url, "fs-batch-worker"));
   const idleMs = options.idleMs ?? IDLE_MS;
   const pool = createBufferPool(DATA_BYTES, size * (MAX_IN_FLIGHT + 1), { releaseAfterMs: idleMs });

@@ -7,7 +7,7 @@ import { dataLoss, notFound } from "../../common/errors.ts";
 import { syncDir } from "../../common/atomic-write.ts";
 import { createBufferPool } from "../../common/buffer-pool.ts";
 import type { ByteSink } from "../../common/http1/byte-sink.ts";
-import { openBlobFileWriter } from "./blob-file-writer.ts";
+import { openBlobFileWriter, type BlobFileWriterOptions } from "./blob-file-writer.ts";
 import { digestHex, parseDigest, sha256Digest, type Digest } from "./digest.ts";
 
 export interface IngestProgress {
@@ -112,30 +112,46 @@ export async function createContentStore(root: string): Promise<ContentStore> {
     );
   }
 
-  async function writeVerified(d: Digest, source: BlobSource, opts: IngestOptions): Promise<BlobInfo> {
-    const tmp = join(ingestDir, `${digestHex(d)}.${randomBytes(6).toString("hex")}`);
-    const writer = await openBlobFileWriter(tmp, {
-      pool,
-      what: `blob ${d}`,
-      ...(opts.size !== undefined ? { maxSize: opts.size } : {}),
-      onProgress: (current) => opts.onProgress?.({ digest: d, current, total: opts.size }),
-    });
+  // A blob's one way in: written to a temp file in ingest/ (hashed, fsynced), checked by
+  // `check`, then renamed to its digest unless that blob is already there. The temp file never
+  // outlives the call, and is never removed under a write still running.
+  async function writeBlob(
+    tmpName: string,
+    source: BlobSource,
+    opts: Omit<BlobFileWriterOptions, "pool"> & { readonly signal?: AbortSignal | undefined },
+    check: (written: BlobInfo) => void = () => {},
+  ): Promise<BlobInfo> {
+    const tmp = join(ingestDir, `${tmpName}.${randomBytes(6).toString("hex")}`);
+    const writer = await openBlobFileWriter(tmp, { ...opts, pool });
     try {
       await pumpInto(source, writer, opts.signal);
-      const { digest: actual, size } = await writer.finish();
+      const written = await writer.finish();
+      check(written);
+      await writer.close();
+      if (!(await has(written.digest))) {
+        await rename(tmp, path(written.digest));
+        await syncDir(blobDir);
+      }
+      return written;
+    } finally {
+      await writer.close().catch(() => undefined);
+      await rm(tmp, { force: true });
+    }
+  }
+
+  function writeVerified(d: Digest, source: BlobSource, opts: IngestOptions): Promise<BlobInfo> {
+    const writerOpts = {
+      what: `blob ${d}`,
+      ...(opts.size !== undefined ? { maxSize: opts.size } : {}),
+      onProgress: (current: number) => opts.onProgress?.({ digest: d, current, total: opts.size }),
+      signal: opts.signal,
+    };
+    return writeBlob(digestHex(d), source, writerOpts, ({ digest: actual, size }) => {
       if (opts.size !== undefined && size !== opts.size) {
         throw dataLoss(`blob ${d}: short read, got ${size} of ${opts.size} bytes`);
       }
       if (actual !== d) throw dataLoss(`blob digest mismatch: expected ${d}, got ${actual}`);
-      await writer.close();
-      await rename(tmp, path(d));
-      await syncDir(blobDir);
-      return { digest: d, size };
-    } finally {
-      // Never removes the file under a write still running; after the rename there is nothing to remove.
-      await writer.close().catch(() => undefined);
-      await rm(tmp, { force: true });
-    }
+    });
   }
 
   async function ingest(
@@ -183,23 +199,7 @@ export async function createContentStore(root: string): Promise<ContentStore> {
       const d = expected ?? sha256Digest(bytes);
       return ingest(d, () => [bytes], { size: bytes.byteLength });
     },
-    async writeStream(source) {
-      const tmp = join(ingestDir, `unknown.${randomBytes(6).toString("hex")}`);
-      const writer = await openBlobFileWriter(tmp, { pool, what: "blob" });
-      try {
-        await pumpInto(source, writer);
-        const { digest: d, size } = await writer.finish();
-        await writer.close();
-        if (!(await has(d))) {
-          await rename(tmp, path(d));
-          await syncDir(blobDir);
-        }
-        return { digest: d, size };
-      } finally {
-        await writer.close().catch(() => undefined);
-        await rm(tmp, { force: true });
-      }
-    },
+    writeStream: (source) => writeBlob("unknown", source, { what: "blob" }),
     async delete(d) {
       await rm(path(d), { force: true });
     },

@@ -8,6 +8,9 @@ import { startRegistry } from "../test/fixtures/registry.ts";
 import { buildFixtureImages, pushFixtureImages } from "../test/fixtures/images.ts";
 import { makeEngineRoots } from "../test/support/engine-env.ts";
 import { dockerdAvailable, startDockerEngine, type DockerEngine } from "../test/support/docker-engine.ts";
+import { hostProgram } from "../test/support/host-programs.ts";
+
+const DOCKER_CLI = hostProgram("docker");
 
 // api: `docker ps` and `docker inspect` latency against tstack's engine with 20 containers, and
 // memory (engine + monitors) idle and with 20 containers — against Docker Engine in the same run.
@@ -39,7 +42,7 @@ export async function* run(opts: { runs?: number; log: (s: string) => void }): A
   const tsock = join(roots.runRoot, "engine.sock");
   let engine: ChildProcess | undefined;
   let docker: DockerEngine | undefined;
-  const cli = (host: string) => (...a: string[]) => execa("/usr/local/bin/docker", a, { env: { DOCKER_HOST: `unix://${host}`, DOCKER_CONFIG: join(work, "dc") } });
+  const cli = (host: string) => (...a: string[]) => execa(DOCKER_CLI, a, { env: { DOCKER_HOST: `unix://${host}`, DOCKER_CONFIG: join(work, "dc") } });
   try {
     await pushFixtureImages(await buildFixtureImages(join(work, "fixtures")), registry.addr);
     const image = `${registry.addr}/busybox:latest`;

@@ -5,7 +5,7 @@
 # the frontend → backend → db round trip. `tstack down -v` (in examples/microservices) ends it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x native/build/tstack-shim ] && [ -d node_modules ] || bash scripts/setup.sh
+bash scripts/setup.sh example
 port="${TSTACK_REGISTRY_PORT:-5000}"
 node --import tsx scripts/example-images/build.ts "127.0.0.1:${port}" --start-registry
 cd examples/microservices

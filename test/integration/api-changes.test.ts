@@ -13,6 +13,9 @@ import { upperChanges, type FsChange } from "../../src/runtime/snapshot/upper-ch
 import { readUpperDir } from "../../src/runtime/snapshot/upper-dir.ts";
 import { openEngineEnv, type EngineEnv } from "../support/engine-env.ts";
 import { eventually } from "../support/eventually.ts";
+import { hostProgram } from "../support/host-programs.ts";
+
+const DOCKER_CLI = hostProgram("docker");
 
 // `docker diff`: what a container changed, read from its overlay upper dir. First the walker over
 // the form the kernel itself writes (real overlay mount, real whiteouts and opaque dirs), then
@@ -110,7 +113,7 @@ describe("GET /containers/{id}/changes", () => {
     server = await startApiServer({ engine: env.engine, socketPath });
     docker = new Docker({ socketPath });
     const vars = { DOCKER_HOST: `unix://${socketPath}`, DOCKER_CONFIG: `${env.stateRoot}/docker-config` };
-    dockerCli = (...args) => execa("/usr/local/bin/docker", args, { env: vars, timeout: 60_000 });
+    dockerCli = (...args) => execa(DOCKER_CLI, args, { env: vars, timeout: 60_000 });
   });
   afterAll(async () => {
     await server?.close();

@@ -4,6 +4,9 @@ import { startApiServer, type ApiServer } from "../../src/api/index.ts";
 import { openEngineEnv, type EngineEnv } from "../support/engine-env.ts";
 import { freePort } from "../fixtures/registry.ts";
 import { eventually } from "../support/eventually.ts";
+import { hostProgram } from "../support/host-programs.ts";
+
+const DOCKER_CLI = hostProgram("docker");
 
 
 // The docker CLI (v28) end to end against tstack's engine.
@@ -22,7 +25,7 @@ describe("the docker CLI against tstack's API", () => {
     server = await startApiServer({ engine: env.engine, socketPath });
     const vars = { DOCKER_HOST: `unix://${socketPath}`, DOCKER_CONFIG: `${env.stateRoot}/docker-config` };
     environment = () => vars;
-    docker = (...args) => execa("/usr/local/bin/docker", args, { env: vars, timeout: 60_000 });
+    docker = (...args) => execa(DOCKER_CLI, args, { env: vars, timeout: 60_000 });
   });
   afterAll(async () => {
     await server?.close();
@@ -60,14 +63,14 @@ describe("the docker CLI against tstack's API", () => {
     expect(body).toContain("tstack busybox");
     // logs -f follows until the test stops it.
     await docker("run", "-d", "--name", "cli-ticker", busybox, "sh", "-c", "i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.1; done");
-    const follow = execa("/usr/local/bin/docker", ["logs", "-f", "cli-ticker"], { env: environment(), reject: false });
+    const follow = execa(DOCKER_CLI, ["logs", "-f", "cli-ticker"], { env: environment(), reject: false });
     let seen = "";
     await new Promise<void>((resolve) => follow.stdout!.on("data", (d: Buffer) => { seen += d.toString(); if (/tick 5/.test(seen)) resolve(); }));
     follow.kill("SIGTERM");
     await follow;
     expect(seen).toMatch(/tick 0\ntick 1\n/);
     // exec -it through a real pty (script allocates one).
-    const it = await execa("script", ["-qec", "/usr/local/bin/docker exec -it cli-ticker sh -c 'tty; stty size'", "/dev/null"], { env: environment(), reject: false, timeout: 30_000 });
+    const it = await execa("script", ["-qec", `${DOCKER_CLI} exec -it cli-ticker sh -c 'tty; stty size'`, "/dev/null"], { env: environment(), reject: false, timeout: 30_000 });
     expect(it.stdout).toMatch(/\/dev\/pts\/\d+/);
     const stats = await docker("stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", "cli-ticker");
     expect(stats.stdout).toMatch(/^cli-ticker \d+/);
@@ -94,9 +97,9 @@ describe("the docker CLI against tstack's API", () => {
     await docker("tag", busybox, pushed);
     const push = await docker("push", pushed);
     expect(push.stdout).toMatch(/digest: sha256:[0-9a-f]{64}/);
-    await execa("sh", ["-c", `/usr/local/bin/docker save ${pushed} > ${dir}/img.tar`], { env: environment() });
+    await execa("sh", ["-c", `${DOCKER_CLI} save ${pushed} > ${dir}/img.tar`], { env: environment() });
     await docker("rmi", pushed);
-    const loaded = await execa("sh", ["-c", `/usr/local/bin/docker load < ${dir}/img.tar`], { env: environment() });
+    const loaded = await execa("sh", ["-c", `${DOCKER_CLI} load < ${dir}/img.tar`], { env: environment() });
     expect(loaded.stdout).toContain(`Loaded image: ${pushed}`);
     await rm(dir, { recursive: true, force: true });
   });

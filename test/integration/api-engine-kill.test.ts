@@ -4,6 +4,9 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { makeEngineRoots } from "../support/engine-env.ts";
+import { hostProgram } from "../support/host-programs.ts";
+
+const DOCKER_CLI = hostProgram("docker");
 
 // SIGKILL of `tstack engine` in the middle of a series of `docker run -d`: after a restart
 // every container the CLI was told about is there and running, and nothing runs that the
@@ -16,7 +19,7 @@ describe("killing the engine during docker run -d", () => {
     const env = { TSTACK_STATE_ROOT: roots.stateRoot, TSTACK_RUN_ROOT: roots.runRoot };
     const socket = join(roots.runRoot, "engine.sock");
     const dockerEnv = { DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: join(roots.base, "docker-config") };
-    const docker = (...args: string[]) => execa("/usr/local/bin/docker", args, { env: dockerEnv, reject: false, timeout: 60_000 });
+    const docker = (...args: string[]) => execa(DOCKER_CLI, args, { env: dockerEnv, reject: false, timeout: 60_000 });
     const startEngine = async (): Promise<ChildProcess> => {
       const child = spawn(join(process.cwd(), "bin/tstack.js"), ["engine"], { env: { ...process.env, ...env }, stdio: "ignore" });
       const deadline = Date.now() + 20_000;

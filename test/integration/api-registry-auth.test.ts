@@ -5,6 +5,9 @@ import { execa } from "execa";
 import { startApiServer, type ApiServer } from "../../src/api/index.ts";
 import { startRegistry, type TestRegistry } from "../fixtures/registry.ts";
 import { openEngineEnv, type EngineEnv } from "../support/engine-env.ts";
+import { hostProgram } from "../support/host-programs.ts";
+
+const DOCKER_CLI = hostProgram("docker");
 
 // A registry that requires basic auth (htpasswd): `docker login` is checked by the engine
 // (/auth), and push/pull carry the client's credentials (X-Registry-Auth).
@@ -26,7 +29,7 @@ describe("registry credentials from the client", () => {
     const socketPath = `${env.runRoot}/api.sock`;
     server = await startApiServer({ engine: env.engine, socketPath });
     docker = (config, ...args) =>
-      execa("/usr/local/bin/docker", args, { env: { DOCKER_HOST: `unix://${socketPath}`, DOCKER_CONFIG: join(dir, config) }, reject: false, timeout: 60_000 });
+      execa(DOCKER_CLI, args, { env: { DOCKER_HOST: `unix://${socketPath}`, DOCKER_CONFIG: join(dir, config) }, reject: false, timeout: 60_000 });
   });
   afterAll(async () => {
     await server?.close();

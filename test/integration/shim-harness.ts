@@ -4,13 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
+import { hostProgram } from "../support/host-programs.ts";
 import { parseLogLine, readExitFile, shimBinaryPath, startShim, type ExitInfo, type LogLine, type ShimStarted } from "../../src/runtime/shim/index.ts";
 
 // Fixtures for the tstack-shim integration tests: a busybox bundle, a private runc root,
 // and cleanup of every container, shim and directory a test made, even when it fails.
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const RUNC = "/usr/sbin/runc";
+export const RUNC = hostProgram("runc");
 
 // TSTACK_TEST_SHIM runs the tests against another build (e.g. one with -fsanitize=address).
 export async function buildShim(): Promise<string> {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { access, mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
+import { hostProgram } from "./host-programs.ts";
 
 // A real Docker Engine (Debian's docker.io) as a peer for the compose layer. It runs on its
 // own socket, data root and exec root, without touching the host's firewall or creating
@@ -12,7 +13,7 @@ export interface DockerEngine {
   stop(): Promise<void>;
 }
 
-export async function dockerdAvailable(binary = "/usr/sbin/dockerd"): Promise<boolean> {
+export async function dockerdAvailable(binary = hostProgram("dockerd")): Promise<boolean> {
   return access(binary).then(() => true, () => false);
 }
 
@@ -26,7 +27,7 @@ const ping = (socket: string) =>
     req.end();
   });
 
-export async function startDockerEngine(binary = "/usr/sbin/dockerd"): Promise<DockerEngine> {
+export async function startDockerEngine(binary = hostProgram("dockerd")): Promise<DockerEngine> {
   const dataRoot = await mkdtemp("/var/tmp/tsd-data-");
   const execRoot = await mkdtemp("/run/tsd-");
   const socket = `${execRoot}/docker.sock`;

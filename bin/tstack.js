@@ -1,33 +1,14 @@
 #!/usr/bin/env node
-// The tstack command. It runs the bundled build (dist/, made by `npm run build`, which
-// scripts/setup.sh runs) when that build is at least as new as every source file and the
-// compose schema (compiled into it); otherwise it runs the TypeScript sources through tsx, so
-// an edited checkout never runs stale code.
-import { readdirSync, statSync } from "node:fs";
+// The tstack command. It runs the bundled build (dist/, made by `npm run build`; shipped in the
+// npm package) when that build is at least as new as every source file and the compose schema;
+// in a checkout whose sources are newer it runs them through tsx, so an edited checkout never
+// runs stale code.
 import { fileURLToPath } from "node:url";
+import { buildFreshness } from "./build-freshness.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-function newestSource(dir, suffix) {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = `${dir}/${e.name}`;
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p, suffix));
-    else if (e.name.endsWith(suffix)) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function freshBuild() {
-  try {
-    const built = statSync(`${root}/dist/.build-stamp`).mtimeMs;
-    return built >= newestSource(`${root}/src`, ".ts") && built >= newestSource(`${root}/schema`, ".json");
-  } catch {
-    return false;
-  }
-}
-
-if (freshBuild()) {
+if (buildFreshness(root) === "fresh") {
   const { main } = await import("../dist/cli/main.js");
   await main();
 } else {

@@ -17,6 +17,9 @@ import { enginePaths, type EnginePaths } from "./engine-paths.ts";
 import { createEventBus, type EventBus } from "./events/event-bus.ts";
 import { findBinary } from "./host/find-binary.ts";
 import { gatherHostFacts } from "./host/host-facts.ts";
+import { ensureNativeHelpers } from "./host/native-helpers.ts";
+import { shimBinaryPath } from "./shim/index.ts";
+import { nativeSpawnerBinaryPath } from "../common/spawn/native-spawner.ts";
 import { openImageRecords } from "./image/image-records.ts";
 import { createImageService, type ImageService } from "./image/image-service.ts";
 import { createRegistryClient, dockerConfigCredentials, defaultDockerConfigPath } from "./registry/index.ts";
@@ -67,6 +70,8 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const log = o.log ?? (() => undefined);
   await mkdir(paths.stateRoot, { recursive: true, mode: 0o711 });
   await mkdir(paths.runRoot, { recursive: true, mode: 0o711 });
+  // An installed package builds its C helpers here, once; without a compiler this is the error.
+  await ensureNativeHelpers([...(o.shimBinary ? [] : [shimBinaryPath()]), ...(o.spawnBinary ? [] : [nativeSpawnerBinaryPath()])]);
   const lock: EngineLock = await acquireEngineLock(paths.lockFile);
   let watcher: ExitWatcher | undefined;
   let networks: NetworkManager | undefined;

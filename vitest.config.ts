@@ -5,7 +5,15 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "unit", include: ["src/**/*.test.ts", "schema/**/*.test.ts", "bench/**/*.test.ts", "scripts/**/*.test.ts"], testTimeout: 20_000 } },
+      {
+        test: {
+          name: "unit",
+          include: ["src/**/*.test.ts", "schema/**/*.test.ts", "bench/**/*.test.ts", "scripts/**/*.test.ts"],
+          // Says in one line when the shared corpus is absent and its tests are skipped.
+          globalSetup: ["test/support/shared-corpus-setup.ts"],
+          testTimeout: 20_000,
+        },
+      },
       {
         test: {
           name: "integration",

@@ -1,6 +1,6 @@
-import { readdirSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { corpusDir, corpusFiles, describeCorpus } from "../../test/support/shared-corpus.ts";
 import { configHash, type Project } from "../compose/model/index.ts";
 import { globalOptionsOf } from "./global-options.ts";
 import { loadProject } from "./project.ts";
@@ -27,12 +27,10 @@ describe("jsonRoundTripIssue", () => {
 
 // Every valid file of the shared corpus, loaded as the CLI loads it, must come back from JSON
 // exactly (the project cache stores JSON) and keep its config hashes.
-const CORPUS = resolve(import.meta.dirname, "../../../shared/corpus");
-const walk = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : [join(dir, n)]));
-const files = walk(CORPUS)
+const files = corpusFiles()
   .filter((f) => /\.ya?ml$/.test(f))
   .filter((f) => {
-    const r = relative(CORPUS, f);
+    const r = relative(corpusDir, f);
     return /^awesome-compose\/[^/]+\/compose\.ya?ml$/.test(r) || r.startsWith("compose-spec/examples/") || r.startsWith("compose-go/loader/") || r.startsWith("compose-go/cli/testdata/") || r.startsWith("compose-go/schema/");
   })
   .sort();
@@ -43,7 +41,7 @@ const ENV: Record<string, Record<string, string>> = {
 };
 
 async function tryLoad(file: string): Promise<Project | undefined> {
-  const env = { HOME: "/home/u", ...ENV[relative(CORPUS, file)] };
+  const env = { HOME: "/home/u", ...ENV[relative(corpusDir, file)] };
   try {
     return (await loadProject({ global: globalOptionsOf({ file: [file] }, {}), cwd: dirname(file), env, hostPlatform: "linux/amd64" })).project;
   } catch {
@@ -51,11 +49,11 @@ async function tryLoad(file: string): Promise<Project | undefined> {
   }
 }
 
-describe("corpus projects survive a JSON round trip", () => {
+describeCorpus("corpus projects survive a JSON round trip", () => {
   it("finds the corpus", () => expect(files.length).toBeGreaterThan(150));
   let loaded = 0;
   for (const f of files) {
-    it(relative(CORPUS, f), async () => {
+    it(relative(corpusDir, f), async () => {
       const project = await tryLoad(f);
       if (project === undefined) return;
       loaded++;

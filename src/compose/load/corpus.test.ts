@@ -1,6 +1,7 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { corpusDir, corpusFiles, corpusNegativeCases, describeCorpus } from "../../../test/support/shared-corpus.ts";
 import { parseDotenv } from "./dotenv.ts";
 import { ComposeLoadError } from "./errors.ts";
 import { loadTree, nodeLoaderFs } from "./index.ts";
@@ -11,16 +12,8 @@ import { parseComposeYaml } from "./yaml-parse.ts";
 // The shared corpus of real compose files (see its README): valid files must load through
 // loadTree, and the negative cases of the stages this loader owns must be rejected with a
 // position or key path.
-const CORPUS = resolve(import.meta.dirname, "../../../../shared/corpus");
-
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
-const all = walk(CORPUS);
-const rel = (p: string) => relative(CORPUS, p);
+const all = corpusFiles();
+const rel = (p: string) => relative(corpusDir, p);
 
 function loadFile(file: string, extra: Partial<LoadOptions> = {}) {
   return loadTree({ workingDir: dirname(file), configFiles: [file], environment: {}, ...extra });
@@ -43,14 +36,7 @@ function expectLocated(err: ComposeLoadError): void {
   if (err.path !== undefined) expect(err.message).toContain(err.path);
 }
 
-interface NegativeCase {
-  readonly file: string;
-  readonly stage: string;
-  readonly expect_error_contains: string;
-  readonly env?: Record<string, string>;
-}
-const cases = (JSON.parse(readFileSync(join(CORPUS, "compose-go/negative/cases.json"), "utf8")) as { cases: NegativeCase[] })
-  .cases;
+const cases = corpusNegativeCases();
 
 // Where our wording differs from compose-go's, the fragment we say instead.
 const OUR_WORDING: Record<string, string> = {
@@ -66,7 +52,7 @@ const OUR_WORDING: Record<string, string> = {
 };
 const OURS = new Set(["yaml", "structure", "interpolation", "dotenv"]);
 
-describe("corpus: compose-go negative cases", () => {
+describeCorpus("corpus: compose-go negative cases", () => {
   it("lists every negative file in cases.json", () => {
     const listed = new Set(cases.map((c) => c.file));
     const files = all.filter((f) => rel(f).startsWith("compose-go/negative/") && !f.endsWith("cases.json"));
@@ -76,7 +62,7 @@ describe("corpus: compose-go negative cases", () => {
 
   for (const c of cases.filter((c) => OURS.has(c.stage))) {
     it(`rejects ${c.file} (${c.stage})`, async () => {
-      const file = join(CORPUS, c.file);
+      const file = join(corpusDir, c.file);
       const name = basename(file);
       const started = Date.now();
       const err =
@@ -94,7 +80,7 @@ describe("corpus: compose-go negative cases", () => {
   // already rejects them it must say where.
   for (const c of cases.filter((c) => !OURS.has(c.stage))) {
     it(`parses ${c.file} (${c.stage}, checked by the validator)`, async () => {
-      const file = join(CORPUS, c.file);
+      const file = join(corpusDir, c.file);
       expect(parseComposeYaml(readFileSync(file, "utf8"), file, new PositionIndex()).length).toBe(1);
       try {
         const r = await loadFile(file, { environment: c.env ?? {} });
@@ -154,8 +140,8 @@ function includeStubs(dir: string): LoaderFs {
 const INCLUDED_SERVICES: Record<string, Record<string, unknown>> = {
   "01.yaml": { serviceB: { image: "b" } },
   "02.yaml": { "included-service": { image: "i" } },
-  "03.yaml": { common: { image: "c", build: resolve(CORPUS, "compose-spec/examples/ctx") } },
-  "04.yaml": { common: { image: "c2", build: resolve(CORPUS, "compose-spec/examples/commons/ctx") } },
+  "03.yaml": { common: { image: "c", build: resolve(corpusDir, "compose-spec/examples/ctx") } },
+  "04.yaml": { common: { image: "c2", build: resolve(corpusDir, "compose-spec/examples/commons/ctx") } },
   "05.yaml": { another: { image: "from-dev-env" } },
 };
 
@@ -173,14 +159,14 @@ const validFiles = all
   )
   .sort();
 
-describe("corpus: valid compose files load", () => {
+describeCorpus("corpus: valid compose files load", () => {
   it("finds the corpus", () => {
     expect(validFiles.length).toBeGreaterThan(150);
   });
 
   for (const f of validFiles) {
     const expected = EXPECTED_REJECTIONS[f];
-    const file = join(CORPUS, f);
+    const file = join(corpusDir, f);
     if (expected !== undefined) {
       it(`rejects ${f}: ${expected.why}`, async () => {
         const err = await rejection(loadFile(file));
@@ -202,7 +188,7 @@ describe("corpus: valid compose files load", () => {
   }
 
   it("loads the full example with the variables compose-go's tests give it", async () => {
-    const r = await loadFile(join(CORPUS, "compose-go/loader/full-example.yml"), {
+    const r = await loadFile(join(corpusDir, "compose-go/loader/full-example.yml"), {
       environment: { HOME: "/home/foo", QUX: "qux_from_environment" },
     });
     const foo = (r.tree["services"] as Record<string, Record<string, unknown>>)["foo"]!;
@@ -216,7 +202,7 @@ describe("corpus: valid compose files load", () => {
   });
 
   it("loads an extends chain across directories relative to each file", async () => {
-    const dir = join(CORPUS, "compose-go/loader/testdata");
+    const dir = join(corpusDir, "compose-go/loader/testdata");
     const r = await loadFile(join(dir, "compose-test-extends.yaml"), { environment: { SOURCE: "src" } });
     expect((r.tree["services"] as Record<string, unknown>)["importer"]).toEqual({
       image: "nginx",
@@ -229,7 +215,7 @@ describe("corpus: valid compose files load", () => {
   });
 });
 
-describe("corpus: .env files parse", () => {
+describeCorpus("corpus: .env files parse", () => {
   const envFiles = all
     .map(rel)
     .filter(
@@ -242,12 +228,12 @@ describe("corpus: .env files parse", () => {
   it("finds them", () => expect(envFiles.length).toBeGreaterThan(15));
   for (const f of envFiles) {
     it(`parses ${f}`, () => {
-      const out = parseDotenv(readFileSync(join(CORPUS, f), "utf8"), f, () => undefined);
+      const out = parseDotenv(readFileSync(join(corpusDir, f), "utf8"), f, () => undefined);
       expect(typeof out).toBe("object");
     });
   }
   it("rejects dotenv/fixtures/invalid1.env at its line", () => {
-    const f = join(CORPUS, "compose-go/dotenv/fixtures/invalid1.env");
+    const f = join(corpusDir, "compose-go/dotenv/fixtures/invalid1.env");
     expect(() => parseDotenv(readFileSync(f, "utf8"), f)).toThrow(/invalid1\.env:7:1: line 7: key cannot contain a space/);
   });
 });

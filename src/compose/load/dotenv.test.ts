@@ -1,16 +1,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { corpusDir, itCorpus } from "../../../test/support/shared-corpus.ts";
 import { parseDotenv } from "./dotenv.ts";
 import { ComposeLoadError } from "./errors.ts";
 
-const FIXTURES = join(import.meta.dirname, "../../../../shared/corpus/compose-go/dotenv/fixtures");
+// compose-go's dotenv fixtures, from the shared corpus: the cases that read them are skipped without it.
+const FIXTURES = join(corpusDir, "compose-go/dotenv/fixtures");
 const fixture = (name: string, lookup?: (n: string) => string | undefined) =>
   parseDotenv(readFileSync(join(FIXTURES, name), "utf8"), name, lookup);
 const one = (text: string, key: string) => parseDotenv(text, ".env")[key];
 
 describe("parseDotenv", () => {
-  it("parses the plain fixture (spaces around =, empty values, inline comments)", () => {
+  itCorpus("parses the plain fixture (spaces around =, empty values, inline comments)", () => {
     const expected = {
       OPTION_A: "1",
       OPTION_B: "2",
@@ -26,7 +28,7 @@ describe("parseDotenv", () => {
     expect(fixture("utf8-bom.env")).toEqual(expected);
   });
 
-  it("parses quoted values, including multi-line and escaped quotes", () => {
+  itCorpus("parses quoted values, including multi-line and escaped quotes", () => {
     expect(fixture("quoted.env")).toEqual({
       OPTION_A: "1",
       OPTION_B: "2",
@@ -44,26 +46,32 @@ describe("parseDotenv", () => {
     expect(fixture("unquoted.env")["OPTION_D"]).toBe("then another one with an unquoted phrase special è char");
   });
 
-  it("handles export, yaml-style colons, dots and dashes in names", () => {
+  itCorpus("handles export, yaml-style colons, dots and dashes in names (fixtures)", () => {
     expect(fixture("exported.env")).toEqual({ OPTION_A: "2", OPTION_B: "\\n" });
     expect(fixture("equals.env")).toEqual({ OPTION_A: "postgres://localhost:5432/database?sslmode=disable" });
     expect(fixture("custom.format")).toEqual({ FOO: "BAR", ZOT: "QIX" });
     expect(fixture("special.env")).toEqual({ "VAR.WITH.DOTS": "dots", VAR_WITH_UNDERSCORES: "underscores", "VAR-WITH-DASHES": "dashes" });
+  });
+
+  it("handles export and yaml-style colons", () => {
     expect(one("export exportFoo=2", "exportFoo")).toBe("2");
     expect(one("exportFOO=2", "exportFOO")).toBe("2");
     expect(one("\texport OPTION_A=2", "OPTION_A")).toBe("2");
     expect(one("OPTION_A: Foo=bar", "OPTION_A")).toBe("Foo=bar");
   });
 
-  it("interpolates earlier variables and the lookup, but not in single quotes", () => {
+  itCorpus("interpolates earlier variables and the lookup (fixtures)", () => {
     expect(fixture("substitutions.env")).toEqual({ OPTION_A: "1", OPTION_B: "1", OPTION_C: "1", OPTION_D: "1_1", OPTION_E: "" });
     expect(fixture("substitutions-default.env")["OPTION_D"]).toBe("1_1");
     expect(fixture("substitutions-default.env", (n) => (n === "OPTION_A" ? "9" : undefined))["OPTION_D"]).toBe("9_9");
+  });
+
+  it("does not interpolate in single quotes or after a backslash", () => {
     expect(parseDotenv("BAR='quote $FOO'", ".env")).toEqual({ BAR: "quote $FOO" });
     expect(parseDotenv('FOO=test\nBAR="foo\\${FOO} ${FOO}"', ".env")).toEqual({ FOO: "test", BAR: "foo${FOO} test" });
   });
 
-  it("inherits bare names from the lookup only when set", () => {
+  itCorpus("inherits bare names from the lookup only when set", () => {
     const lookup = (n: string) => (n === "VAR_TO_BE_LOADED_FROM_OS_ENV" ? "os" : undefined);
     expect(fixture("inherited-multi-var.env", lookup)).toEqual({ foo: "bar", VAR_TO_BE_LOADED_FROM_OS_ENV: "os", bar: "baz" });
     expect(fixture("inherited-not-found.env", lookup)).toEqual({});

@@ -1,19 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { corpusDir, corpusNegativeCases, describeCorpus } from "../../../test/support/shared-corpus.ts";
 import { isKind } from "../../common/errors.ts";
 import { ComposeValidationError, validateTree } from "./index.ts";
 import type { LoadedTreeLike } from "./input.ts";
 import { treeFromYaml } from "./test-tree.ts";
 
-const CORPUS = new URL("../../../../shared/corpus/", import.meta.url).pathname;
-
-interface Case {
-  readonly file: string;
-  readonly stage: string;
-  readonly expect_error_contains: string;
-}
-const cases = (JSON.parse(readFileSync(join(CORPUS, "compose-go/negative/cases.json"), "utf8")) as { cases: Case[] }).cases;
+const cases = corpusNegativeCases();
 
 // The key path our error must name for each schema/semantic case.
 const EXPECTED_PATH: Readonly<Record<string, string>> = {
@@ -85,7 +79,7 @@ function resolveExtends(input: LoadedTreeLike, dir: string): LoadedTreeLike {
 }
 
 function load(file: string): LoadedTreeLike {
-  const path = join(CORPUS, file);
+  const path = join(corpusDir, file);
   return resolveExtends(treeFromYaml(readFileSync(path, "utf8"), { file: path }), dirname(path));
 }
 
@@ -99,7 +93,7 @@ function rejection(fn: () => unknown): ComposeValidationError {
   throw new Error("expected the file to be rejected");
 }
 
-describe("negative corpus: schema and semantic cases are rejected with the key path", () => {
+describeCorpus("negative corpus: schema and semantic cases are rejected with the key path", () => {
   const mine = cases.filter((c) => c.stage === "schema" || c.stage === "semantic");
   it("covers every schema/semantic case", () => {
     expect(mine.map((c) => c.file.split("/").pop()).sort()).toEqual(Object.keys(EXPECTED_PATH).sort());
@@ -112,7 +106,7 @@ describe("negative corpus: schema and semantic cases are rejected with the key p
       expect(isKind(err, "InvalidArgument")).toBe(true);
       expect(err.path).toBe(EXPECTED_PATH[name]);
       expect(err.message).toContain(`${err.path}: `);
-      expect(err.file).toBe(join(CORPUS, c.file));
+      expect(err.file).toBe(join(corpusDir, c.file));
       if (name !== "no-project-name.yaml") expect(err.line).toBeGreaterThan(0);
       expect(err.message).toMatch(/^\/.*:\d+:\d+: |^\/.*: /);
     });

@@ -1,19 +1,13 @@
-import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
+import { readFileSync, existsSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { corpusDir, corpusFiles, describeCorpus } from "../../../test/support/shared-corpus.ts";
 import { compileComposeSchema } from "./schema-compile.ts";
 import { formatPath } from "./input.ts";
 import { treeFromYaml } from "./test-tree.ts";
 
-const CORPUS = new URL("../../../../shared/corpus/", import.meta.url).pathname;
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return name === "negative" ? [] : yamlFiles(p);
-    return /\.ya?ml$/.test(name) ? [p] : [];
-  });
-}
+// The valid files: every YAML file outside the negative directories.
+const validYaml = corpusFiles().filter((f) => /\.ya?ml$/.test(f) && !/(^|\/)negative\//.test(relative(corpusDir, f)));
 
 function dotenv(dir: string): Record<string, string> {
   const p = join(dir, ".env");
@@ -41,9 +35,9 @@ const NOT_STANDALONE: Readonly<Record<string, string>> = {
 // Validated as written: the file exercises variables in every field and has no values for them.
 const RAW = new Set(["compose-go/schema/using-variables.yaml"]);
 
-describe("schema accepts the valid corpus", () => {
-  for (const file of yamlFiles(CORPUS)) {
-    const rel = relative(CORPUS, file);
+describeCorpus("schema accepts the valid corpus", () => {
+  for (const file of validYaml) {
+    const rel = relative(corpusDir, file);
     if (NOT_STANDALONE[rel] !== undefined) continue;
     it(rel, () => {
       const input = treeFromYaml(readFileSync(file, "utf8"), { file, interpolate: !RAW.has(rel), environment: dotenv(dirname(file)) });
@@ -53,9 +47,9 @@ describe("schema accepts the valid corpus", () => {
   }
 });
 
-describe("schema rejects the not-standalone files for the expected reason", () => {
+describeCorpus("schema rejects the not-standalone files for the expected reason", () => {
   it("13-merge fragments use keys that are not compose keys", () => {
-    const input = treeFromYaml(readFileSync(join(CORPUS, "compose-spec/examples/13-merge/04.yaml"), "utf8"));
+    const input = treeFromYaml(readFileSync(join(corpusDir, "compose-spec/examples/13-merge/04.yaml"), "utf8"));
     expect(check(input.tree)).toEqual({ path: ["services", "foo", "DNS"], message: 'additional property "DNS" is not allowed' });
   });
 });

@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { corpusDir, corpusPresent, describeCorpus } from "../../../test/support/shared-corpus.ts";
 import { normalize } from "../model/index.ts";
 import { ComposeValidationError, validateTree } from "./index.ts";
 import { treeFromYaml } from "./test-tree.ts";
-
-const CORPUS = new URL("../../../../shared/corpus/", import.meta.url).pathname;
 
 const check = (yaml: string) => validateTree(treeFromYaml(`name: t\n${yaml}`, { file: "/p/compose.yaml" }));
 const rejects = (yaml: string): ComposeValidationError => {
@@ -92,9 +91,9 @@ describe("warnings for accepted but unimplemented keys", () => {
   });
 });
 
-describe("whole corpus projects", () => {
-  const root = join(CORPUS, "awesome-compose");
-  for (const dir of readdirSync(root)) {
+describeCorpus("whole corpus projects", () => {
+  const root = join(corpusDir, "awesome-compose");
+  for (const dir of corpusPresent ? readdirSync(root) : []) {
     const file = ["compose.yaml", "compose.yml"].map((f) => join(root, dir, f)).find((f) => existsSync(f));
     if (!file) continue;
     it(`awesome-compose/${dir} validates and normalises`, () => {
@@ -110,7 +109,7 @@ describe("whole corpus projects", () => {
   }
   it("compose-go's cycle fixtures are rejected", () => {
     for (const f of ["compose-depends-on-cycle.yaml", "compose-depends-on-self.yaml"]) {
-      const file = join(CORPUS, "compose-go/loader/testdata", f);
+      const file = join(corpusDir, "compose-go/loader/testdata", f);
       expect(() => validateTree(treeFromYaml(readFileSync(file, "utf8"), { file }))).toThrow(/cycle|itself/);
     }
   });

@@ -1,9 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { randomBytes } from "node:crypto";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { corpusFiles, itCorpus } from "../../../test/support/shared-corpus.ts";
 import { compileValidator, loadSchema } from "./schema-compile.ts";
 import { standaloneValidatorSource } from "./standalone-source.ts";
 import { treeFromYaml } from "./test-tree.ts";
@@ -11,15 +12,7 @@ import { treeFromYaml } from "./test-tree.ts";
 // The built command line validates with the schema compiled at build time; the sources compile
 // it at run time. Both must give the same verdict and the same errors on every corpus file.
 const ROOT = new URL("../../../", import.meta.url).pathname;
-const CORPUS = new URL("../../../../shared/corpus/", import.meta.url).pathname;
 const dir = join(ROOT, ".cache", `standalone-test-${randomBytes(4).toString("hex")}`);
-
-function yamlFiles(d: string): string[] {
-  return readdirSync(d).flatMap((name) => {
-    const p = join(d, name);
-    return statSync(p).isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(name) ? [p] : [];
-  });
-}
 
 let built: ValidateFunction;
 const runtime = compileValidator(loadSchema());
@@ -35,13 +28,13 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("the schema compiled at build time", () => {
-  const files = yamlFiles(CORPUS);
-  it("covers the corpus, valid and negative files alike", () => {
+  const files = corpusFiles().filter((f) => /\.ya?ml$/.test(f));
+  itCorpus("covers the corpus, valid and negative files alike", () => {
     expect(files.length).toBeGreaterThan(100);
     expect(files.some((f) => f.includes("/negative/"))).toBe(true);
   });
 
-  it("gives the run-time verdict and errors on every corpus file", () => {
+  itCorpus("gives the run-time verdict and errors on every corpus file", () => {
     let invalid = 0;
     for (const file of files) {
       let tree: unknown;

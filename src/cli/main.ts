@@ -38,6 +38,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   ls: () => import("./commands/ls.ts"),
   wait: () => import("./commands/wait.ts"),
   version: () => import("./commands/version.ts"),
+  completion: () => import("./commands/completion.ts"),
   engine: () => import("./commands/engine.ts"),
   "engine start": () => import("./commands/engine.ts"),
   "engine stop": () => import("./commands/engine.ts"),

@@ -1,4 +1,6 @@
-import { Command, Option } from "commander";
+import { Argument, Command, Option } from "commander";
+import { SHELLS } from "./completion/shells.ts";
+import { COMMAND_HELP, helpExtrasText, PROGRAM_HELP } from "./help-extras.ts";
 
 /** One parsed command line: which command, its positional arguments and its raw options. */
 export interface Invocation {
@@ -15,6 +17,11 @@ export interface ProgramOutput {
   readonly writeErr: (s: string) => void;
 }
 
+const withHelpExtras = (cmd: Command, name: string) => {
+  const extras = COMMAND_HELP[name];
+  // Formatted only when help is printed: building the program is on every command's start.
+  if (extras !== undefined) cmd.addHelpText("after", () => helpExtrasText(extras));
+};
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const int = (flag: string) => (v: string) => {
   if (!/^-?\d+$/.test(v)) throw new Error(`${flag}: not an integer: ${v}`);
@@ -25,7 +32,8 @@ const int = (flag: string) => (v: string) => {
  * The whole command-line surface, declarative and free of effects: commander parses argv and
  * hands each command's positional arguments and options to `dispatch`. The heavy modules
  * (compose, dockerode) are only loaded by the dispatched command, which keeps `--version`
- * and `--help` fast.
+ * and `--help` fast. Each command's help ends with examples and the environment variables it
+ * reads (help-extras.ts); `tstack completion` reads this tree to write its scripts.
  */
 export function buildProgram(version: string, dispatch: Dispatch, out: ProgramOutput): Command {
   const program = new Command("tstack")
@@ -44,7 +52,8 @@ export function buildProgram(version: string, dispatch: Dispatch, out: ProgramOu
     .addOption(new Option("--ansi <when>", "control characters: auto, never, always").choices(["auto", "never", "always"]))
     .addOption(new Option("--progress <mode>", "progress output").choices(["auto", "tty", "plain", "quiet", "json"]))
     .option("--parallel <n>", "engine operations at once (-1: unlimited, the default; or COMPOSE_PARALLEL_LIMIT)")
-    .option("--debug", "print error causes and engine details");
+    .option("--debug", "print error causes and engine details")
+    .addHelpText("after", () => helpExtrasText(PROGRAM_HELP));
 
   const globals = () => program.opts();
   const add = (spec: string, description: string, configure: (c: Command) => Command = (c) => c, name?: string, parent: Command = program) => {
@@ -52,6 +61,7 @@ export function buildProgram(version: string, dispatch: Dispatch, out: ProgramOu
     cmd.exitOverride().configureOutput({ writeOut: out.writeOut, writeErr: out.writeErr }).showHelpAfterError("(add --help for usage)");
     configure(cmd);
     const command = name ?? cmd.name();
+    withHelpExtras(cmd, command);
     cmd.action(async (...params: unknown[]) => {
       const c = params[params.length - 1] as Command;
       await dispatch({ command, args: c.processedArgs.flatMap((a: unknown) => (a === undefined ? [] : Array.isArray(a) ? a.map(String) : [String(a)])), options: c.opts() }, globals());
@@ -181,10 +191,14 @@ export function buildProgram(version: string, dispatch: Dispatch, out: ProgramOu
   add("version", "Print the version", (c) =>
     c.addOption(new Option("--format <format>", "output format").choices(["pretty", "json"]).default("pretty")).option("--short", "only the number"),
   );
+  add("completion", "Print a shell completion script for tstack's commands, options and services", (c) =>
+    c.addArgument(new Argument("<shell>", "the shell to write the script for").choices(SHELLS)),
+  );
 
   const engine = program.command("engine").description("Run tstack's engine in the foreground, or manage it (start, stop, status)");
   engine.exitOverride().configureOutput({ writeOut: out.writeOut, writeErr: out.writeErr });
   engine.action(async () => dispatch({ command: "engine", args: [], options: {} }, globals()));
+  withHelpExtras(engine, "engine");
   add("start", "Start the engine in the background", (c) => c, "engine start", engine);
   add("stop", "Stop the background engine (containers keep running)", (c) => c.option("--timeout <seconds>", "how long to wait", int("--timeout"), 30), "engine stop", engine);
   add("status", "Print whether the engine runs, its pid and socket", (c) => c, "engine status", engine);

@@ -1,6 +1,6 @@
 import { failedPrecondition } from "../common/errors.ts";
 import { CategorizedError } from "./cli-errors.ts";
-import { connectEngine, type EngineConnection } from "./engine-connection.ts";
+import { openEngineLine, withDockerode, type EngineConnection, type EngineLine } from "./engine-connection.ts";
 import { daemonPathsOf, type DaemonPaths } from "./engine-paths.ts";
 import { useColor, type GlobalOptions } from "./global-options.ts";
 import { readAll, writeLine, type CliIo } from "./io.ts";
@@ -31,6 +31,9 @@ export interface CommandContext {
    * `logs`): from the project when one loads, else from -p / COMPOSE_PROJECT_NAME.
    */
   projectOrName(services?: readonly string[]): Promise<{ readonly name: string; readonly loaded?: LoadedProject }>;
+  /** The engine, started if need be, with the compose layer's client: no dockerode loaded. */
+  engineLine(): Promise<EngineLine>;
+  /** The same line with dockerode, for what does not go through the EngineClient yet. */
   engine(): Promise<EngineConnection>;
 }
 
@@ -48,6 +51,7 @@ export interface ContextDeps {
 export function createContext(io: CliIo, global: GlobalOptions, deps: ContextDeps = {}): CommandContext {
   let loaded: Promise<LoadedProject> | undefined;
   let loadedFor: string | undefined;
+  let line: Promise<EngineLine> | undefined;
   let engine: Promise<EngineConnection> | undefined;
   const paths = daemonPathsOf(io.env);
   const loadInput = (services: readonly string[]): ProjectLoadInput => ({
@@ -116,16 +120,20 @@ export function createContext(io: CliIo, global: GlobalOptions, deps: ContextDep
         throw err;
       }
     },
-    engine() {
-      engine ??= deps.connect
+    engineLine() {
+      line ??= deps.connect
         ? deps.connect(ctx)
-        : connectEngine({
+        : openEngineLine({
             paths,
             ...(global.host !== undefined ? { host: global.host } : {}),
             selfCommand: io.selfCommand,
             env: io.env,
             notice: (l) => writeLine(io.stderr, l),
           });
+      return line;
+    },
+    engine() {
+      engine ??= deps.connect ? deps.connect(ctx) : ctx.engineLine().then(withDockerode);
       return engine;
     },
   };

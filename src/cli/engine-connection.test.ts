@@ -2,8 +2,8 @@ import { createServer, type Server } from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Docker from "dockerode";
 import { afterAll, describe, expect, it } from "vitest";
+import { createEngineHttp } from "../compose/engine-client/engine-http.ts";
 import { probeEngine } from "./engine-connection.ts";
 
 // An engine that is merely slow must not look absent: starting a second one would fail on
@@ -28,7 +28,7 @@ describe("probeEngine", () => {
     await listen(join(dir, "up.sock"), true);
     await listen(join(dir, "silent.sock"), false);
     writeFileSync(join(dir, "file.sock"), "");
-    const probe = (name: string) => probeEngine(new Docker({ socketPath: join(dir, name) }), 300);
+    const probe = (name: string) => probeEngine(createEngineHttp({ kind: "unix", socketPath: join(dir, name) }), 300);
     expect(await probe("up.sock")).toBe("answers");
     expect(await probe("missing.sock")).toBe("absent");
     expect(await probe("file.sock")).toBe("absent");

@@ -9,7 +9,7 @@ import { execOptionsOf } from "./commands/exec.ts";
 import { runOptionsOf } from "./commands/run.ts";
 import { configOptionsOf } from "./commands/config.ts";
 import { daemonPathsOf } from "./engine-paths.ts";
-import { dockerOptionsOf, endpointOf } from "./engine-connection.ts";
+import { engineAddressOf, endpointOf } from "./engine-connection.ts";
 
 async function parse(argv: string[]): Promise<{ inv: Invocation; global: RawGlobalOptions }> {
   let got: { inv: Invocation; global: RawGlobalOptions } | undefined;
@@ -122,8 +122,8 @@ describe("engine endpoint", () => {
     expect(paths).toEqual({ stateRoot: "/tmp/s", runRoot: "/tmp/r", socket: "/tmp/r/engine.sock", pidFile: "/tmp/r/engine.pid", logFile: "/tmp/r/engine.log" });
     expect(daemonPathsOf({}).logFile).toBe("/var/log/tstack-engine.log");
     expect(daemonPathsOf({ TSTACK_SOCKET: "/x.sock" }).socket).toBe("/x.sock");
-    expect(endpointOf(undefined, paths)).toEqual({ kind: "tstack", socketPath: "/tmp/r/engine.sock" });
-    expect(endpointOf("unix:///var/run/docker.sock", paths)).toMatchObject({ kind: "docker-host", options: { socketPath: "/var/run/docker.sock" } });
+    expect(endpointOf(undefined, paths)).toEqual({ kind: "tstack", socketPath: "/tmp/r/engine.sock", address: { kind: "unix", socketPath: "/tmp/r/engine.sock" } });
+    expect(endpointOf("unix:///var/run/docker.sock", paths)).toMatchObject({ kind: "docker-host", address: { kind: "unix", socketPath: "/var/run/docker.sock" } });
   });
   it("takes --parallel over COMPOSE_PARALLEL_LIMIT; -1 or nothing is unlimited; refuses nonsense", () => {
     expect(globalOptionsOf({}, {}).parallel).toBeUndefined();
@@ -134,8 +134,9 @@ describe("engine endpoint", () => {
     expect(() => globalOptionsOf({ parallel: "x" }, {})).toThrow(/--parallel/);
   });
   it("parses DOCKER_HOST forms", () => {
-    expect(dockerOptionsOf("tcp://127.0.0.1:2375")).toEqual({ protocol: "http", host: "127.0.0.1", port: 2375 });
-    expect(dockerOptionsOf("https://[::1]:2376")).toEqual({ protocol: "https", host: "::1", port: 2376 });
-    expect(() => dockerOptionsOf("ssh://me@host")).toThrow(/unsupported engine host/);
+    expect(engineAddressOf("tcp://127.0.0.1:2375")).toEqual({ kind: "tcp", protocol: "http", host: "127.0.0.1", port: 2375 });
+    expect(engineAddressOf("https://[::1]:2376")).toEqual({ kind: "tcp", protocol: "https", host: "::1", port: 2376 });
+    expect(engineAddressOf("/run/docker.sock")).toEqual({ kind: "unix", socketPath: "/run/docker.sock" });
+    expect(() => engineAddressOf("ssh://me@host")).toThrow(/unsupported engine host/);
   });
 });

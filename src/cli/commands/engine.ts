@@ -3,7 +3,9 @@ import { setTimeout as delay } from "node:timers/promises";
 import { failedPrecondition, unavailable, unimplemented } from "../../common/errors.ts";
 import { ExitStatus } from "../cli-errors.ts";
 import type { CommandContext } from "../context.ts";
-import { pings, startEngineInBackground, unixSocketOptions } from "../engine-connection.ts";
+import { createEngineHttp, type EngineHttp } from "../../compose/engine-client/engine-http.ts";
+import { pings } from "../engine-connection.ts";
+import { startEngineInBackground } from "../engine-start.ts";
 import type { Invocation } from "../program.ts";
 
 /** The API server module (src/api), loaded lazily: the CLI works without it. */
@@ -87,18 +89,15 @@ const alive = (pid: number) => {
   }
 };
 
-async function dockerFor(ctx: CommandContext) {
-  const { default: Docker } = await import("dockerode");
-  return new Docker(unixSocketOptions(ctx.paths.socket));
-}
+const engineHttp = (ctx: CommandContext): EngineHttp => createEngineHttp({ kind: "unix", socketPath: ctx.paths.socket });
 
 async function start(ctx: CommandContext): Promise<void> {
-  const docker = await dockerFor(ctx);
-  if (await pings(docker)) {
+  const http = engineHttp(ctx);
+  if (await pings(http)) {
     ctx.out(`tstack: the engine is already running (pid ${(await readPid(ctx.paths.pidFile)) ?? "?"}, socket ${ctx.paths.socket})`);
     return;
   }
-  const pid = await startEngineInBackground({ paths: ctx.paths, selfCommand: ctx.io.selfCommand, env: ctx.io.env, notice: () => {} }, () => pings(docker));
+  const pid = await startEngineInBackground({ paths: ctx.paths, selfCommand: ctx.io.selfCommand, env: ctx.io.env, notice: () => {} }, () => pings(http));
   ctx.out(`tstack: started the engine (pid ${pid}, socket ${ctx.paths.socket}, log ${ctx.paths.logFile})`);
 }
 
@@ -119,12 +118,12 @@ async function stop(ctx: CommandContext, timeoutSeconds: number): Promise<void> 
 
 async function status(ctx: CommandContext): Promise<void> {
   const pid = await readPid(ctx.paths.pidFile);
-  const docker = await dockerFor(ctx);
-  if (!(await pings(docker))) {
+  const http = engineHttp(ctx);
+  if (!(await pings(http))) {
     if (pid !== undefined && alive(pid)) throw failedPrecondition(`the engine process ${pid} runs but does not answer on ${ctx.paths.socket}`);
     ctx.out(`engine: stopped (socket ${ctx.paths.socket})`);
     throw new ExitStatus(3);
   }
-  const v = (await docker.version()) as { Version?: string; ApiVersion?: string };
+  const v = (await http.json<{ Version?: string; ApiVersion?: string }>({ method: "GET", path: "/version" })) ?? {};
   ctx.out(`engine: running (pid ${pid ?? "?"}, socket ${ctx.paths.socket}, version ${v.Version ?? "?"}, API ${v.ApiVersion ?? "?"})`);
 }

@@ -8,8 +8,6 @@ import type { Invocation } from "../program.ts";
 import type { LoadedProject } from "../project.ts";
 import { resolveEnvironments } from "../service-environment.ts";
 import { resolveImages, runPlan } from "../stack-ops.ts";
-import { attachToStack } from "../up-attached.ts";
-import { waitForServices } from "../wait-services.ts";
 
 export interface UpOptions {
   readonly services: readonly string[];
@@ -103,21 +101,25 @@ export async function planUp(client: EngineClient, loaded: LoadedProject, opts: 
 export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
   const opts = upOptionsOf(inv);
   const loaded = await ctx.project(opts.services);
-  const conn = await ctx.engine();
-  const p = await planUp(conn.client, loaded, opts, ctx.io.interrupt.signal);
+  // Planning and running the plan need only the compose client; dockerode and the attach and
+  // wait modules are loaded when --wait or an attached up asks for them (a no-op `up -d` never).
+  const line = await ctx.engineLine();
+  const p = await planUp(line.client, loaded, opts, ctx.io.interrupt.signal);
   if (opts.dryRun) {
     ctx.io.stdout.write(formatPlan(p));
     return;
   }
   // Fractional: a whole second could replay the exits and log lines of an earlier run of the stack.
   const startedAt = ctx.io.now() / 1000;
-  await runPlan(ctx, p, conn.client);
+  await runPlan(ctx, p, line.client);
   if (opts.noStart) return;
   const services = opts.services.length > 0 ? opts.services : Object.keys(loaded.project.services);
   if (opts.wait) {
-    await waitForServices(ctx, conn, loaded.project, services, opts.waitTimeoutSeconds);
+    const { waitForServices } = await import("../wait-services.ts");
+    await waitForServices(ctx, await ctx.engine(), loaded.project, services, opts.waitTimeoutSeconds);
     return;
   }
   if (opts.detach) return;
-  await attachToStack(ctx, conn, loaded.project, { ...opts, services, sinceSeconds: startedAt });
+  const { attachToStack } = await import("../up-attached.ts");
+  await attachToStack(ctx, await ctx.engine(), loaded.project, { ...opts, services, sinceSeconds: startedAt });
 }

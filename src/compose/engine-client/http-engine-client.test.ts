@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isKind } from "../../common/errors.ts";
-import { createDockerodeClient, healthFromStatusText } from "./dockerode-client.ts";
+import { createEngineHttp } from "./engine-http.ts";
+import { createHttpEngineClient, healthFromStatusText, pullQuery } from "./http-engine-client.ts";
 
 // A few Docker Engine API routes answered by a stub server on a unix socket, to check that the
 // client sends Docker's requests and reads Docker's replies (no real engine needed).
@@ -33,6 +33,8 @@ const routes: [RegExp, string, Handler][] = [
         NetworkSettings: { Networks: { demo_default: {} } }, Mounts: [{ Type: "volume", Name: "demo_data" }, { Type: "bind", Source: "/x" }],
       },
     ])],
+  [/^\/containers\/c1\/stop/, "POST", (_q, _b, res) => { res.writeHead(204); res.end(); }],
+  [/^\/containers\/c1(\?|$)/, "DELETE", (_q, _b, res) => { res.writeHead(204); res.end(); }],
   [/^\/containers\/create/, "POST", (_q, _b, res) => json(res, 201, { Id: "new1", Warnings: [] })],
   [/^\/containers\/taken\/start/, "POST", (_q, _b, res) => json(res, 409, { message: "container is marked for removal" })],
   [/^\/containers\/running\/start/, "POST", (_q, _b, res) => { res.writeHead(304); res.end(); }],
@@ -65,7 +67,7 @@ const routes: [RegExp, string, Handler][] = [
 ];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "tstack-dockerode-"));
+  dir = mkdtempSync(join(tmpdir(), "tstack-engine-client-"));
   socketPath = join(dir, "engine.sock");
   server = createServer((req, res) => {
     let data = "";
@@ -86,9 +88,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const client = () => createDockerodeClient(new Dockerode({ socketPath }));
+const client = () => createHttpEngineClient(createEngineHttp({ kind: "unix", socketPath }));
 
-describe("dockerode client", () => {
+describe("the HTTP engine client", () => {
   it("lists containers by label and reads Docker's summary shape", async () => {
     const list = await client().listContainers({ labels: ["com.docker.compose.project=demo"] });
     expect(list).toEqual([
@@ -116,7 +118,6 @@ describe("dockerode client", () => {
     expect(r.id).toBe("new1");
     const req = seen.find((s) => s.url.includes("/containers/create"))!;
     expect(new URL(req.url, "http://x").searchParams.get("name")).toBe("demo-web-1");
-    // dockerode also leaves `name` in the body; engines ignore unknown body fields.
     expect(req.body).toMatchObject({ Image: "nginx", Labels: { a: "b" }, HostConfig: { NetworkMode: "demo_default" } });
   });
 
@@ -130,7 +131,7 @@ describe("dockerode client", () => {
   });
 
   it("reports an unreachable engine as Unavailable", async () => {
-    const c = createDockerodeClient(new Dockerode({ socketPath: join(dir, "nope.sock") }));
+    const c = createHttpEngineClient(createEngineHttp({ kind: "unix", socketPath: join(dir, "nope.sock") }));
     const e = await c.listContainers({ labels: [] }).catch((x: unknown) => x);
     expect(isKind(e, "Unavailable")).toBe(true);
   });
@@ -143,6 +144,8 @@ describe("dockerode client", () => {
       { status: "Downloading", id: "l1", current: 5, total: 10 },
       { status: "Status: Downloaded newer image" },
     ]);
+    const pull = seen.find((s) => s.url.includes("/images/create"))!;
+    expect(Object.fromEntries(new URL(pull.url, "http://x").searchParams)).toEqual({ fromImage: "nginx", tag: "latest" });
     const e = await client().pullImage("bad").catch((x: unknown) => x);
     expect(isKind(e, "NotFound")).toBe(true);
     expect((e as Error).message).toContain("manifest unknown");
@@ -153,7 +156,7 @@ describe("dockerode client", () => {
   });
 
   it("streams events in tstack's shape", async () => {
-    const seenEvents = [];
+    const seenEvents: unknown[] = [];
     for await (const e of client().events({ filters: { label: ["com.docker.compose.project=demo"] } })) seenEvents.push(e);
     expect(seenEvents).toEqual([
       { type: "container", action: "health_status: healthy", id: "c1", attributes: { name: "demo-db-1" }, timeNano: 5 },
@@ -161,6 +164,23 @@ describe("dockerode client", () => {
     ]);
     const req = seen.find((s) => s.url.includes("/events"))!;
     expect(JSON.parse(new URL(req.url, "http://x").searchParams.get("filters")!)).toEqual({ label: ["com.docker.compose.project=demo"] });
+  });
+
+  it("sends stop's timeout and remove's force and volumes as Docker's query parameters", async () => {
+    await client().stopContainer("c1", { timeoutSeconds: 3 });
+    await client().removeContainer("c1", { force: true, volumes: true });
+    const stop = seen.find((s) => s.method === "POST" && s.url.startsWith("/containers/c1/stop"))!;
+    expect(new URL(stop.url, "http://x").searchParams.get("t")).toBe("3");
+    const rm = seen.find((s) => s.method === "DELETE" && s.url.startsWith("/containers/c1"))!;
+    expect(Object.fromEntries(new URL(rm.url, "http://x").searchParams)).toEqual({ force: "true", v: "true" });
+  });
+
+  it("splits a pull's reference into fromImage and tag as the docker CLI does", () => {
+    expect(pullQuery("nginx")).toEqual({ fromImage: "nginx", tag: "latest" });
+    expect(pullQuery("127.0.0.1:5000/team/app")).toEqual({ fromImage: "127.0.0.1:5000/team/app", tag: "latest" });
+    expect(pullQuery("127.0.0.1:5000/team/app:1.2")).toEqual({ fromImage: "127.0.0.1:5000/team/app", tag: "1.2" });
+    expect(pullQuery("busybox@sha256:abc")).toEqual({ fromImage: "busybox", tag: "sha256:abc" });
+    expect(pullQuery("host:5000/busybox:1@sha256:abc")).toEqual({ fromImage: "host:5000/busybox:1", tag: "sha256:abc" });
   });
 
   it("parses health out of Docker's status text", () => {

@@ -5,7 +5,7 @@ import { exitCodeOf, formatError } from "./cli-errors.ts";
 import { createContext, type CommandContext, type ContextDeps } from "./context.ts";
 import { globalOptionsOf, type GlobalOptions, type RawGlobalOptions } from "./global-options.ts";
 import { processInterrupts, writeLine, type CliIo } from "./io.ts";
-import { buildProgram, type Invocation } from "./program.ts";
+import { buildProgram, invokedCommand, type Invocation } from "./program.ts";
 
 /** A command module: a function of the context and the parsed command line. */
 export interface CommandModule {
@@ -45,6 +45,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   "engine status": () => import("./commands/engine.ts"),
 };
 
+const COMMAND_NAMES: ReadonlySet<string> = new Set(Object.keys(COMMANDS).map((c) => c.split(" ")[0]!));
+
 export function tstackVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
   return pkg.version ?? "0.0.0";
@@ -66,6 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: ContextDe
       await mod.run(createContext(io, global, deps), inv);
     },
     { writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) },
+    invokedCommand(argv, COMMAND_NAMES),
   );
   try {
     await program.parseAsync([...argv], { from: "user" });

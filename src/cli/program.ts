@@ -35,7 +35,7 @@ const int = (flag: string) => (v: string) => {
  * and `--help` fast. Each command's help ends with examples and the environment variables it
  * reads (help-extras.ts); `tstack completion` reads this tree to write its scripts.
  */
-export function buildProgram(version: string, dispatch: Dispatch, out: ProgramOutput): Command {
+export function buildProgram(version: string, dispatch: Dispatch, out: ProgramOutput, only?: string): Command {
   const program = new Command("tstack")
     .description("Declarative multi-container orchestrator with its own container engine")
     .version(version, "-v, --version", "print the version and exit")
@@ -56,7 +56,11 @@ export function buildProgram(version: string, dispatch: Dispatch, out: ProgramOu
     .addHelpText("after", () => helpExtrasText(PROGRAM_HELP));
 
   const globals = () => program.opts();
+  // With `only` (see invokedCommand), the other top-level commands are left out: building all of
+  // them is ~4 ms of every command's start, and only help and suggestions need them.
+  const skipped = (name: string) => only !== undefined && name !== only;
   const add = (spec: string, description: string, configure: (c: Command) => Command = (c) => c, name?: string, parent: Command = program) => {
+    if (parent === program && skipped(spec.split(" ")[0]!)) return;
     const cmd = parent.command(spec).description(description);
     cmd.exitOverride().configureOutput({ writeOut: out.writeOut, writeErr: out.writeErr }).showHelpAfterError("(add --help for usage)");
     configure(cmd);
@@ -66,7 +70,6 @@ export function buildProgram(version: string, dispatch: Dispatch, out: ProgramOu
       const c = params[params.length - 1] as Command;
       await dispatch({ command, args: c.processedArgs.flatMap((a: unknown) => (a === undefined ? [] : Array.isArray(a) ? a.map(String) : [String(a)])), options: c.opts() }, globals());
     });
-    return cmd;
   };
   const timeout = (c: Command) => c.option("-t, --timeout <seconds>", "shutdown timeout in seconds", int("--timeout"));
 
@@ -195,6 +198,7 @@ export function buildProgram(version: string, dispatch: Dispatch, out: ProgramOu
     c.addArgument(new Argument("<shell>", "the shell to write the script for").choices(SHELLS)),
   );
 
+  if (skipped("engine")) return program;
   const engine = program.command("engine").description("Run tstack's engine in the foreground, or manage it (start, stop, status)");
   engine.exitOverride().configureOutput({ writeOut: out.writeOut, writeErr: out.writeErr });
   engine.action(async () => dispatch({ command: "engine", args: [], options: {} }, globals()));
@@ -203,4 +207,24 @@ export function buildProgram(version: string, dispatch: Dispatch, out: ProgramOu
   add("stop", "Stop the background engine (containers keep running)", (c) => c.option("--timeout <seconds>", "how long to wait", int("--timeout"), 30), "engine stop", engine);
   add("status", "Print whether the engine runs, its pid and socket", (c) => c, "engine status", engine);
   return program;
+}
+
+/** Global options that take a value (the rest are flags): what invokedCommand must step over. */
+export const GLOBAL_VALUE_OPTIONS: ReadonlySet<string> = new Set(["-f", "--file", "-p", "--project-name", "--profile", "--env-file", "--project-directory", "-H", "--host", "--ansi", "--progress", "--parallel"]);
+
+/**
+ * The top-level command a command line invokes, when it is plainly one of `known`: the first
+ * word after the global options. Undefined when help, the version or anything unusual may be
+ * asked for (then the whole program is built, for help and suggestions). Pure.
+ */
+export function invokedCommand(argv: readonly string[], known: ReadonlySet<string>): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") return undefined;
+    if (!a.startsWith("-")) return known.has(a) ? a : undefined;
+    if (a.includes("=")) continue;
+    if (GLOBAL_VALUE_OPTIONS.has(a)) i++;
+    else if (a !== "--debug") return undefined; // -h, -v, a bundled short option, an unknown one
+  }
+  return undefined;
 }

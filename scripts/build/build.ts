@@ -28,16 +28,22 @@ const precompiledSchema: Plugin = {
   },
 };
 
-// dockerode requires, at its load, modules that only `docker build` contexts and BuildKit
-// sessions use (tar-fs, @balena/dockerignore, uuid): each is bundled behind a proxy that loads it
-// on first use, so every command stops paying for them at start-up.
-const LAZY_IN_DOCKERODE = ["tar-fs", "@balena/dockerignore", "uuid"];
-const lazyDockerodeDeps: Plugin = {
-  name: "lazy-dockerode-deps",
+// Some dependencies require, at their load, modules that only rarely used features need:
+// dockerode the `docker build` context and BuildKit session modules (tar-fs, @balena/dockerignore,
+// uuid), commander node:child_process (for executable subcommands, which tstack has none of; ~3 ms
+// with the dgram and net modules it loads). Each is bundled behind a proxy that loads it on first
+// use, so every command stops paying for them at start-up.
+const LAZY_REQUIRES: readonly { readonly importer: RegExp; readonly modules: readonly string[] }[] = [
+  { importer: /[/\\]node_modules[/\\]dockerode[/\\]/, modules: ["tar-fs", "@balena/dockerignore", "uuid"] },
+  { importer: /[/\\]node_modules[/\\]commander[/\\]/, modules: ["node:child_process"] },
+];
+const lazyRequires: Plugin = {
+  name: "lazy-requires",
   setup(b) {
-    const filter = new RegExp(`^(${LAZY_IN_DOCKERODE.map((n) => n.replace(/[/.]/g, "\\$&")).join("|")})$`);
+    const names = LAZY_REQUIRES.flatMap((l) => l.modules);
+    const filter = new RegExp(`^(${names.map((n) => n.replace(/[/.]/g, "\\$&")).join("|")})$`);
     b.onResolve({ filter }, (args) =>
-      args.namespace === "file" && /[/\\]node_modules[/\\]dockerode[/\\]/.test(args.importer)
+      args.namespace === "file" && LAZY_REQUIRES.some((l) => l.importer.test(args.importer) && l.modules.includes(args.path))
         ? { path: args.path, namespace: "lazy-dep", pluginData: { resolveDir: args.resolveDir } }
         : undefined,
     );
@@ -98,7 +104,7 @@ export async function buildDist(outdir = `${root}/dist`, opts: { metafile?: stri
     banner: { js: "import { createRequire as __tstackRequire } from 'node:module'; const require = __tstackRequire(import.meta.url);" },
     alias: { ssh2: stub, "@grpc/grpc-js": stub, "@grpc/proto-loader": stub, protobufjs: stub, "readable-stream": nodeStreamShim },
     // Not minified: measured slower to start (V8 compiles parenthesised functions eagerly).
-    plugins: [precompiledSchema, lazyDockerodeDeps, quietModemDebug],
+    plugins: [precompiledSchema, lazyRequires, quietModemDebug],
     metafile: opts.metafile !== undefined,
   });
   // What each chunk holds (esbuild's metafile), to see what a command loads.

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { lstatSync, readFileSync, utimesSync } from "node:fs";
-import { chmod, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -29,7 +28,7 @@ export async function buildIdentityOf(moduleUrl: string): Promise<string | undef
   if (!moduleUrl.startsWith("file:") || !moduleUrl.endsWith(".js")) return undefined;
   try {
     // Chunks sit in dist/cli/, the stamp in dist/.
-    const stamp = (await readFile(fileURLToPath(new URL("../.build-stamp", moduleUrl)), "utf8")).trim();
+    const stamp = readFileSync(fileURLToPath(new URL("../.build-stamp", moduleUrl)), "utf8").trim();
     return stamp === "" ? undefined : stamp;
   } catch {
     return undefined;
@@ -78,6 +77,8 @@ export function fileEntryStore(opts: EntryStoreOptions): EntryStore {
       }
     },
     async write(key, entry) {
+      // node:fs/promises costs ~3 ms to load; a cache hit never writes, so it never pays that.
+      const { chmod, mkdir, rename, unlink, writeFile } = await import("node:fs/promises");
       const tmp = join(opts.dir, `.${key}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
       try {
         await mkdir(opts.dir, { recursive: true, mode: 0o700 });
@@ -93,6 +94,7 @@ export function fileEntryStore(opts: EntryStoreOptions): EntryStore {
 }
 
 async function prune(dir: string, maxEntries: number): Promise<void> {
+  const { readdir, stat, unlink } = await import("node:fs/promises");
   const names = (await readdir(dir)).filter((n) => n.endsWith(".json"));
   if (names.length <= maxEntries) return;
   const dated = await Promise.all(

@@ -4,8 +4,7 @@ import Docker from "dockerode";
 import { describe, it, expect, inject, beforeAll, afterAll } from "vitest";
 import { startApiServer, type ApiServer } from "../../src/api/index.ts";
 import { StdcopyDecoder } from "../../src/api/stdcopy.ts";
-import { writeTar } from "../../src/runtime/archive/tar-writer.ts";
-import { readTar } from "../../src/runtime/snapshot/index.ts";
+import { readTar, writeTar } from "../../src/common/tar/index.ts";
 import { openEngineEnv, type EngineEnv } from "../support/engine-env.ts";
 
 // The Docker Engine API driven by dockerode against tstack's engine with real containers.
@@ -185,7 +184,7 @@ describe("Docker Engine API through dockerode", () => {
     await c.start();
     try {
       const tar = Buffer.concat(await gather(writeTar([
-        { name: "dir", type: "directory", mode: 0o755 },
+        { name: "dir", type: "dir", mode: 0o755 },
         { name: "dir/hello.txt", type: "file", mode: 0o640, size: 6, body: Buffer.from("hello\n") },
         { name: "dir/link", type: "symlink", linkname: "hello.txt" },
       ])));

@@ -54,7 +54,7 @@ describe("image save and load", () => {
   });
 
   it("refuses an archive whose blob does not match its name", async () => {
-    const { writeTar } = await import("../../src/runtime/archive/tar-writer.ts");
+    const { writeTar } = await import("../../src/common/tar/index.ts");
     const bogus = Readable.from(
       writeTar([{ name: `blobs/sha256/${"a".repeat(64)}`, type: "file", body: Buffer.from("not what the name says") }]),
     );

@@ -6,7 +6,7 @@ import { gzipSync } from "node:zlib";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { applyLayer } from "../../src/runtime/snapshot/index.ts";
-import { buildTar, chunked, type TestEntry } from "../../src/runtime/snapshot/testing/tar-writer.ts";
+import { buildTar, chunked, type TestEntry } from "../../src/common/tar/testing/tar-builder.ts";
 import { tempDir } from "../../src/runtime/snapshot/testing/fs-fixtures.ts";
 
 const sha256 = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
@@ -39,8 +39,8 @@ describe("applyLayer (root)", () => {
       { name: "./usr/bin/su2", type: "hardlink", linkname: "./bin/su" },
       { name: "./etc/abs-link", type: "symlink", linkname: "/etc/shadow", uid: 7, gid: 8, mtime: 1_234_567_890 },
       { name: "./etc/rel-link", type: "symlink", linkname: "../bin/su" },
-      { name: "./dev/null", type: "chardev", devmajor: 1, devminor: 3, mode: 0o666 },
-      { name: "./dev/sda", type: "blockdev", devmajor: 8, devminor: 0, mode: 0o660, gid: 6 },
+      { name: "./dev/null", type: "char", devmajor: 1, devminor: 3, mode: 0o666 },
+      { name: "./dev/sda", type: "block", devmajor: 8, devminor: 0, mode: 0o660, gid: 6 },
       { name: "./run/ctl", type: "fifo", mode: 0o620, uid: 5 },
       { name: `./deep/${"n".repeat(120)}/${"m".repeat(120)}`, body: "long", gnuLong: true },
       { name: "./pax-name", body: "p", pax: { path: "./dir with spaces/é", mtime: "1700000000.5" } },

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { applyLayer } from "../../src/runtime/snapshot/index.ts";
 import { listTree, tempDir } from "../../src/runtime/snapshot/testing/fs-fixtures.ts";
-import { buildTar, chunked, type TestEntry } from "../../src/runtime/snapshot/testing/tar-writer.ts";
+import { buildTar, chunked, type TestEntry } from "../../src/common/tar/testing/tar-builder.ts";
 
 interface Case {
   readonly title: string;

@@ -9,7 +9,7 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { chainIds, createSnapshotter, type LayerSource } from "../../src/runtime/snapshot/index.ts";
 import { tempDir } from "../../src/runtime/snapshot/testing/fs-fixtures.ts";
-import { buildTar, chunked, type TestEntry } from "../../src/runtime/snapshot/testing/tar-writer.ts";
+import { buildTar, chunked, type TestEntry } from "../../src/common/tar/testing/tar-builder.ts";
 
 const sha256 = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 

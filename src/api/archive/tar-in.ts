@@ -4,9 +4,8 @@ import { posix } from "node:path";
 import { createGunzip } from "node:zlib";
 import { Readable } from "node:stream";
 import { invalidArgument, unimplemented } from "../../common/errors.ts";
+import { entryComponents, readTar, type ByteSource } from "../../common/tar/index.ts";
 import { mkdirInRootfs, resolveInRootfs } from "../../runtime/containers/rootfs-path.ts";
-import { readTar, type ByteSource } from "../../runtime/snapshot/index.ts";
-import { entryComponents } from "../../runtime/snapshot/entry-path.ts";
 
 // Extracts a tar (plain or gzip) into a directory of a container's rootfs: the PUT side of
 // `docker cp` and of watch-mode sync. No entry may land outside the rootfs: names with ".."

@@ -1,10 +1,9 @@
 import { lstat, readlink } from "node:fs/promises";
 import { posix } from "node:path";
 import { conflict, invalidArgument, notFound } from "../../common/errors.ts";
-import { writeTar } from "../../runtime/archive/tar-writer.ts";
+import { treeEntries, writeTar } from "../../common/tar/index.ts";
 import { resolveInRootfs } from "../../runtime/containers/rootfs-path.ts";
 import { extractIntoRootfs } from "../archive/tar-in.ts";
-import { treeEntries } from "../archive/tar-out.ts";
 import { pathStatHeader } from "../archive/path-stat.ts";
 import type { ApiDeps } from "../deps.ts";
 import type { ApiRequest, Handler } from "../http/context.ts";

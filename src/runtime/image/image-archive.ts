@@ -1,10 +1,9 @@
 import { invalidArgument, notFound } from "../../common/errors.ts";
+import { readTar, writeTar, type ByteSource, type TarSourceEntry } from "../../common/tar/index.ts";
 import type { ContentStore } from "../content/content-store.ts";
 import { isDigest, type Digest } from "../content/digest.ts";
-import { writeTar, type TarSourceEntry } from "../archive/tar-writer.ts";
 import { familiarName, parseNamedReference, parseReference, toString as refToString } from "../reference/index.ts";
 import { isIndexMediaType, MediaType, parseImageConfig, parseImageIndex, parseImageManifest } from "../registry/index.ts";
-import { readTar, type ByteSource } from "../snapshot/index.ts";
 import type { ImageRecords } from "./image-records.ts";
 import type { ImageService, LocalImage } from "./image-service.ts";
 
@@ -31,7 +30,7 @@ export function saveImages(deps: ImageArchiveDeps, refs: readonly string[]): Asy
       imgs.push({ img, tags: byName ? [byName] : [...img.names] });
     }
     const seen = new Set<string>();
-    const dir = (name: string): TarSourceEntry => ({ name, type: "directory", mode: 0o755 });
+    const dir = (name: string): TarSourceEntry => ({ name, type: "dir", mode: 0o755 });
     yield dir("blobs");
     yield dir("blobs/sha256");
     for (const { img } of imgs) {

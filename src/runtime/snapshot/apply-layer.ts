@@ -12,12 +12,12 @@ import { dirname, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { conflict, TstackError } from "../../common/errors.ts";
 import { readableChunks } from "../../common/readable-chunks.ts";
+import { readTar, type ByteSource } from "../../common/tar/index.ts";
 import { decompress, type Compression } from "./decompress.ts";
 import { createFsWorkers, type FsWorkers } from "./fs-batch-workers.ts";
 import { LayerTree } from "./layer-tree.ts";
 import { LayerWriter } from "./layer-writer.ts";
 import { execaRunner, type ProcessRunner } from "./process-runner.ts";
-import { readTar, type ByteSource } from "./tar-reader.ts";
 
 export interface ApplyProgress {
   /** Bytes read from `source` (compressed, as downloaded). */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { isKind } from "../../common/errors.ts";
 import { decompress, detectCompression } from "./decompress.ts";
 import type { ProcessRunner } from "./process-runner.ts";
-import { chunked } from "./testing/tar-writer.ts";
+import { chunked } from "../../common/tar/testing/tar-builder.ts";
 import { collect, errorOf } from "./testing/async.ts";
 
 

@@ -4,8 +4,8 @@ import { pipeline, Readable } from "node:stream";
 import { createGunzip, type ZlibOptions } from "node:zlib";
 import { unimplemented } from "../../common/errors.ts";
 import { readableChunks } from "../../common/readable-chunks.ts";
+import type { ByteSource } from "../../common/tar/index.ts";
 import { isMissingBinary, type PipedProcess, type ProcessRunner } from "./process-runner.ts";
-import type { ByteSource } from "./tar-reader.ts";
 
 export type Compression = "gzip" | "zstd" | "bzip2" | "xz" | "none";
 

@@ -1,6 +1,4 @@
 // Layer unpacking and the snapshot store (see ARCHITECTURE.md, "Snapshots").
-export { readTar } from "./tar-reader.ts";
-export type { ByteSource, ReadTarOptions, TarEntry, TarEntryType, TarHeader } from "./tar-reader.ts";
 export { applyLayer } from "./apply-layer.ts";
 export type { AppliedLayer, ApplyLayerOptions, ApplyProgress } from "./apply-layer.ts";
 export { decompress, detectCompression } from "./decompress.ts";

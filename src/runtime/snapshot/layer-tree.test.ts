@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isKind } from "../../common/errors.ts";
 import { LayerTree, type Action } from "./layer-tree.ts";
-import type { TarEntryType, TarHeader } from "./tar-reader.ts";
+import type { TarEntryType, TarHeader } from "../../common/tar/index.ts";
 
 function h(name: string, type: TarEntryType = "file", extra: Partial<TarHeader> = {}): TarHeader {
   return {

@@ -7,11 +7,11 @@
 // syscalls. Every parent component must be a directory *we created*; a symlink anywhere on the
 // way is refused, so a symlink planted earlier in the same archive can never be followed.
 import { invalidArgument } from "../../common/errors.ts";
-import { entryComponents, joinComponents } from "./entry-path.ts";
-import type { TarHeader } from "./tar-reader.ts";
+import { entryComponents, joinComponents, type TarEntryType, type TarHeader } from "../../common/tar/index.ts";
 import { classifyWhiteout, OVERLAY_OPAQUE_XATTR } from "./whiteout.ts";
 
-export type NodeType = "dir" | "file" | "symlink" | "chardev" | "blockdev" | "fifo" | "whiteout";
+/** What a path holds: an entry's type (a hard link is what it links to) or a whiteout. */
+export type NodeType = Exclude<TarEntryType, "hardlink"> | "whiteout";
 
 interface Node {
   type: NodeType;
@@ -143,11 +143,11 @@ export class LayerTree {
       }
       case "file":
       case "symlink":
-      case "chardev":
-      case "blockdev":
+      case "char":
+      case "block":
       case "fifo": {
         children.set(name, { type: header.type, opaque: false, ...(xattrs ? { xattrs } : {}) });
-        const op = header.type === "chardev" || header.type === "blockdev" ? "device" : header.type;
+        const op = header.type === "char" || header.type === "block" ? "device" : header.type;
         actions.push({ op, path, header });
         break;
       }

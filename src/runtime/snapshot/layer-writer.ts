@@ -1,7 +1,7 @@
+import type { TarEntry, TarHeader } from "../../common/tar/index.ts";
 import type { FsStream } from "./fs-batch-workers.ts";
 import type { Action, LayerTree } from "./layer-tree.ts";
 import type { ProcessRunner } from "./process-runner.ts";
-import type { TarEntry, TarHeader } from "./tar-reader.ts";
 import { formatXattrDump } from "./xattr-dump.ts";
 
 /**
@@ -66,7 +66,7 @@ export class LayerWriter {
         return;
       case "device": {
         const h = action.header;
-        const kind = h.type === "blockdev" ? "b" : "c";
+        const kind = h.type === "block" ? "b" : "c";
         await this.#fs.barrier();
         await this.#run("mknod", [abs, kind, String(h.devmajor), String(h.devminor)]);
         await this.#finishNode(abs, h, name);

@@ -19,11 +19,11 @@ import { randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { conflict, dataLoss, invalidArgument, notFound } from "../../common/errors.ts";
+import type { ByteSource } from "../../common/tar/index.ts";
 import { applyLayer, type ApplyProgress } from "./apply-layer.ts";
 import { assertDigest, chainIds, digestHex } from "./chain-id.ts";
 import { overlayMount, type MountDescription } from "./overlay-mount.ts";
 import { execaRunner, type ProcessRunner } from "./process-runner.ts";
-import type { ByteSource } from "./tar-reader.ts";
 
 export interface LayerSource {
   /** Expected sha256 of the uncompressed tar ("sha256:<hex>"), from the image config. */

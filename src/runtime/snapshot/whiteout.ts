@@ -16,7 +16,7 @@ export type WhiteoutKind =
   | { readonly kind: "whiteout"; readonly dir: readonly string[]; readonly name: string }
   | { readonly kind: "aufs-meta" };
 
-/** Classifies normalised components (see entry-path.ts) of an archive member. */
+/** Classifies normalised components (see common/tar/entry-path.ts) of an archive member. */
 export function classifyWhiteout(components: readonly string[], rawName: string): WhiteoutKind {
   const base = components[components.length - 1];
   if (base === undefined || !base.startsWith(WHITEOUT_PREFIX)) return { kind: "none" };

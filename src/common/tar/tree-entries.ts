@@ -1,11 +1,10 @@
+// A directory tree (or one file) as tar entries, its root renamed to `name`: a container's files
+// for the archive API's GET (named after the requested path, as `docker cp` expects), a host's
+// for cp. Symlinks are archived as links, never followed; files are opened with O_NOFOLLOW.
 import { constants, type Stats } from "node:fs";
 import { lstat, open, readdir, readlink, type FileHandle } from "node:fs/promises";
 import { posix } from "node:path";
-import type { TarSourceEntry } from "../../runtime/archive/tar-writer.ts";
-
-// A directory tree (or one file) inside a container's rootfs as tar entries, named from the
-// basename of the requested path, as `docker cp` expects. Symlinks are archived as links,
-// never followed; files are opened with O_NOFOLLOW.
+import type { TarSourceEntry } from "./tar-entry.ts";
 
 function header(name: string, st: Stats) {
   return { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000) };
@@ -16,7 +15,7 @@ export async function* treeEntries(hostPath: string, name: string): AsyncGenerat
   if (st.isSymbolicLink()) {
     yield { ...header(name, st), type: "symlink", linkname: await readlink(hostPath) };
   } else if (st.isDirectory()) {
-    yield { ...header(name, st), type: "directory" };
+    yield { ...header(name, st), type: "dir" };
     for (const child of (await readdir(hostPath)).sort()) yield* treeEntries(posix.join(hostPath, child), `${name}/${child}`);
   } else if (st.isFile()) {
     const fh = await open(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW);

@@ -1,6 +1,8 @@
 // Normalising archive member names into safe relative paths. Pure. This is the first line of the
-// "no entry escapes the target" rule; layer-tree.ts is the second (no writing through symlinks).
-import { invalidArgument } from "../../common/errors.ts";
+// "no entry escapes the target" rule; the second is each extractor's: the snapshotter's
+// layer-tree.ts never writes through a symlink, the archive API's tar-in.ts resolves parents
+// inside the container's rootfs.
+import { invalidArgument } from "../errors.ts";
 
 /**
  * Splits an archive name into path components relative to the layer root.

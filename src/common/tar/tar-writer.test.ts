@@ -3,7 +3,11 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { encodeHeader, writeTar, type TarSourceEntry } from "./tar-writer.ts";
+import { encodeHeader } from "./encode-header.ts";
+import type { TarSourceEntry } from "./tar-entry.ts";
+import { readTar } from "./tar-reader.ts";
+import { chunked } from "./testing/tar-builder.ts";
+import { writeTar } from "./tar-writer.ts";
 
 async function collect(entries: TarSourceEntry[]): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -20,7 +24,7 @@ describe("tar writer", () => {
   it("writes entries GNU tar reads back with names, modes, owners and links", async () => {
     const longName = `${"deep/".repeat(40)}file.txt`;
     const buf = await collect([
-      { name: "dir", type: "directory", mode: 0o755, mtime: 1_700_000_000 },
+      { name: "dir", type: "dir", mode: 0o755, mtime: 1_700_000_000 },
       { name: "dir/hello.txt", type: "file", mode: 0o4755, uid: 1000, gid: 50, body: Buffer.from("hi\n"), mtime: 1 },
       { name: "dir/link", type: "symlink", linkname: "hello.txt" },
       { name: "dir/hard", type: "hardlink", linkname: "dir/hello.txt" },
@@ -45,7 +49,7 @@ describe("tar writer", () => {
     const dir = await mkdtemp(join(tmpdir(), "tstack-tarw-"));
     try {
       const buf = await collect([
-        { name: "a.txt", type: "file", body: Buffer.from("contents of a"), xattrs: { "user.k": Buffer.from("v") } },
+        { name: "a.txt", type: "file", body: Buffer.from("contents of a"), xattrs: new Map([["user.k", Buffer.from("v")]]) },
       ]);
       await writeFile(join(dir, "x.tar"), buf);
       execFileSync("tar", ["--xattrs", "--xattrs-include=*", "-xf", join(dir, "x.tar"), "-C", dir]);
@@ -60,6 +64,50 @@ describe("tar writer", () => {
   it("refuses a body that does not match its size", async () => {
     await expect(collect([{ name: "f", type: "file", size: 5, body: Buffer.from("abc") }])).rejects.toThrow(/expected 5/);
     await expect(collect([{ name: "f", type: "file", size: 2, body: Buffer.from("abc") }])).rejects.toThrow(/longer/);
+  });
+
+  it("writes what readTar reads back, field for field, whatever ustar cannot hold going through PAX", async () => {
+    const entries: TarSourceEntry[] = [
+      { name: "d", type: "dir", mode: 0o1777, uid: 5, gid: 6, uname: "u", gname: "g", mtime: 1_600_000_000 },
+      { name: "d/f", type: "file", mode: 0o640, body: Buffer.from("body"), xattrs: new Map([["user.b", Buffer.from([0, 1])], ["user.a", Buffer.from("x")]]) },
+      { name: "d/s", type: "symlink", linkname: `../${"t".repeat(120)}` },
+      { name: "d/h", type: "hardlink", linkname: "d/f" },
+      { name: "d/c", type: "char", devmajor: 1, devminor: 5 },
+      { name: "d/b", type: "block", devmajor: 8, devminor: 16 },
+      { name: "d/p", type: "fifo" },
+      { name: `d/${"ü".repeat(70)}`, type: "file", uid: 4_000_000_000, gid: 3_000_000, mtime: 1_700_000_000.25, uname: "ü".repeat(40), body: Buffer.alloc(0) },
+      { name: `${"n".repeat(200)}/${"m".repeat(100)}`, type: "file", mtime: -5, body: Buffer.from("z") },
+    ];
+    const back = [];
+    for await (const e of readTar(chunked(await collect(entries), 1000))) back.push({ header: e.header, body: await e.readAll() });
+    expect(back.map((e) => [e.header.name, e.header.type])).toEqual(entries.map((e) => [e.type === "dir" ? `${e.name}/` : e.name, e.type]));
+    expect(back[0]?.header).toMatchObject({ mode: 0o1777, uid: 5, gid: 6, uname: "u", gname: "g", mtime: 1_600_000_000 });
+    expect(back[1]?.header).toMatchObject({ mode: 0o640, size: 4 });
+    expect(back[1]?.body.toString()).toBe("body");
+    expect([...(back[1]?.header.xattrs ?? [])]).toEqual([["user.a", Buffer.from("x")], ["user.b", Buffer.from([0, 1])]]);
+    expect(back[2]?.header.linkname).toBe(entries[2]?.linkname);
+    expect(back[3]?.header.linkname).toBe("d/f");
+    expect(back[4]?.header).toMatchObject({ devmajor: 1, devminor: 5 });
+    expect(back[5]?.header).toMatchObject({ devmajor: 8, devminor: 16 });
+    expect(back[7]?.header).toMatchObject({ uid: 4_000_000_000, gid: 3_000_000, mtime: 1_700_000_000.25, uname: "ü".repeat(40) });
+    expect(back[8]?.header.mtime).toBe(-5);
+    expect(back[8]?.body.toString()).toBe("z");
+  });
+
+  it("streams with backpressure: a body chunk is taken only when the consumer asks for more", async () => {
+    let pulled = 0;
+    async function* body() {
+      for (let i = 0; i < 4; i++) {
+        pulled++;
+        yield Buffer.alloc(512, i);
+      }
+    }
+    const out = writeTar([{ name: "f", type: "file", size: 2048, body: body() }]);
+    await out.next(); // the header
+    expect(pulled).toBe(0);
+    await out.next();
+    expect(pulled).toBe(1);
+    await out.return(undefined);
   });
 
   it("checksums the header like ustar requires", () => {

@@ -1,11 +1,12 @@
-// Parsing of one 512-byte tar header block (ustar, GNU and v7 layouts). Pure: no I/O.
-// This is part of the security boundary, so every field is validated rather than trusted.
-import { dataLoss, invalidArgument } from "../../common/errors.ts";
+// One 512-byte tar header block (ustar, GNU and v7 layouts): parsing and formatting. Pure: no I/O.
+// Parsing is part of the security boundary, so every field is validated rather than trusted.
+import { dataLoss, invalidArgument } from "../errors.ts";
+import type { Typeflag } from "./typeflag.ts";
 
 export const BLOCK_SIZE = 512;
 
-/** The raw typeflag byte as a one-character string ("0", "5", "x", "L", "\0", …). */
-export type Typeflag = string;
+/** Two zero blocks end an archive. */
+export const END_OF_ARCHIVE = Buffer.alloc(BLOCK_SIZE * 2);
 
 /** A header block as written, before PAX / GNU long-name records are folded in. */
 export interface RawHeader {
@@ -26,6 +27,9 @@ export interface RawHeader {
 
 const USTAR_MAGIC = Buffer.from("ustar\u000000", "latin1");
 const GNU_MAGIC = Buffer.from("ustar  \u0000", "latin1");
+
+/** Bytes of zero padding after a body of `size` bytes, up to the next block. */
+export const padding = (size: number): number => (BLOCK_SIZE - (size % BLOCK_SIZE)) % BLOCK_SIZE;
 
 export function isZeroBlock(block: Uint8Array): boolean {
   for (let i = 0; i < block.length; i++) if (block[i] !== 0) return false;
@@ -128,4 +132,76 @@ export function parseHeader(block: Buffer): RawHeader {
     devminor: hasExt ? parseNumeric(block, 337, 8, "devminor") : 0,
     format,
   };
+}
+
+/** Whether `value` fits an octal field of `width` bytes (digits and a NUL). */
+export const fitsOctal = (value: number, width: number): boolean => value >= 0 && value < 8 ** (width - 1);
+
+/** A name of up to 255 bytes as ustar's prefix ("/" between) and name fields, if it can be split so. */
+export function splitUstarName(name: string): { readonly name: string; readonly prefix: string } | undefined {
+  const bytes = Buffer.byteLength(name);
+  if (bytes <= 100) return { name, prefix: "" };
+  if (bytes > 255) return undefined;
+  for (let i = name.indexOf("/"); i >= 0; i = name.indexOf("/", i + 1)) {
+    const prefix = name.slice(0, i);
+    const rest = name.slice(i + 1);
+    if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(rest) <= 100 && rest.length > 0) return { name: rest, prefix };
+  }
+  return undefined;
+}
+
+export interface FormatOptions {
+  /** GNU base-256 for uid, gid, size and mtime even where octal would do (as some writers emit). */
+  readonly base256?: boolean;
+}
+
+/**
+ * Formats one header block. In ustar format a name longer than 100 bytes goes into the prefix
+ * field where it can be split at a "/"; otherwise it is cut, as are strings too long for their
+ * field: the caller records those in full elsewhere (PAX or GNU long-name records). Numbers are
+ * octal, or GNU base-256 where octal cannot hold them.
+ */
+export function formatHeader(h: RawHeader, options: FormatOptions = {}): Buffer {
+  const b = Buffer.alloc(BLOCK_SIZE);
+  const split = h.format === "ustar" ? splitUstarName(h.name) : undefined;
+  const base256 = options.base256 === true;
+  b.write(split?.name ?? h.name, 0, 100, "utf8");
+  writeNumeric(b, 100, 8, h.mode, false);
+  writeNumeric(b, 108, 8, h.uid, base256);
+  writeNumeric(b, 116, 8, h.gid, base256);
+  writeNumeric(b, 124, 12, h.size, base256);
+  writeNumeric(b, 136, 12, h.mtime, base256);
+  b.write(h.typeflag, 156, 1, "latin1");
+  b.write(h.linkname, 157, 100, "utf8");
+  if (h.format !== "v7") {
+    (h.format === "ustar" ? USTAR_MAGIC : GNU_MAGIC).copy(b, 257);
+    b.write(h.uname, 265, 32, "utf8");
+    b.write(h.gname, 297, 32, "utf8");
+    writeNumeric(b, 329, 8, h.devmajor, false);
+    writeNumeric(b, 337, 8, h.devminor, false);
+  }
+  if (split !== undefined && split.prefix !== "") b.write(split.prefix, 345, 155, "utf8");
+  writeChecksum(b);
+  return b;
+}
+
+/** Stores a checksum (by default the right one) in a formatted block. */
+export function writeChecksum(block: Buffer, sum: number = computeChecksums(block)[0]): void {
+  block.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8, "latin1");
+}
+
+function writeNumeric(block: Buffer, offset: number, width: number, value: number, base256: boolean): void {
+  const v = Math.floor(value);
+  if (!base256 && fitsOctal(v, width)) {
+    block.write(`${v.toString(8).padStart(width - 1, "0")}\0`, offset, width, "latin1");
+    return;
+  }
+  // Big-endian two's complement over the field, marked 0x80 (positive) or 0xff (negative).
+  let n = BigInt(v);
+  if (n < 0n) n += 1n << BigInt(width * 8);
+  for (let i = width - 1; i >= 0; i--) {
+    block[offset + i] = Number(n & 0xffn);
+    n >>= 8n;
+  }
+  block[offset] = v < 0 ? 0xff : (block[offset] ?? 0) | 0x80;
 }

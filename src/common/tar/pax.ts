@@ -1,8 +1,18 @@
-// PAX extended header records ("%d %s=%s\n") and how they override the ustar fields. Pure.
-import { invalidArgument } from "../../common/errors.ts";
+// PAX extended header records ("%d %s=%s\n"): parsing, how they override the ustar fields, and
+// formatting. Pure.
+import { invalidArgument } from "../errors.ts";
 
 /** Record values stay bytes: SCHILY.xattr.* values are binary (e.g. security.capability). */
 export type PaxRecords = ReadonlyMap<string, Buffer>;
+
+/** One record; its decimal length prefix counts itself. */
+export function formatPaxRecord(key: string, value: string | Buffer): Buffer {
+  const v = typeof value === "string" ? Buffer.from(value, "utf8") : value;
+  const rest = Buffer.byteLength(` ${key}=`) + v.length + 1;
+  let len = rest + String(rest).length;
+  if (String(len).length !== String(rest).length) len = rest + String(len).length;
+  return Buffer.concat([Buffer.from(`${len} ${key}=`), v, Buffer.from("\n")]);
+}
 
 export function parsePax(data: Buffer): PaxRecords {
   const records = new Map<string, Buffer>();

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { isKind } from "../../common/errors.ts";
-import { readTar, type TarHeader } from "./tar-reader.ts";
-import { buildTar, chunked, END_OF_ARCHIVE, headerBlock, tarEntry, type TestEntry } from "./testing/tar-writer.ts";
+import { formatHeader } from "./header-block.ts";
+import type { TarHeader } from "./tar-entry.ts";
+import { readTar } from "./tar-reader.ts";
+import { buildTar, chunked, END_OF_ARCHIVE, tarEntry, type TestEntry } from "./testing/tar-builder.ts";
 
 async function readAll(data: Buffer, chunk = 100_000): Promise<Array<{ header: TarHeader; body: Buffer }>> {
   const out: Array<{ header: TarHeader; body: Buffer }> = [];
@@ -25,8 +27,8 @@ describe("readTar", () => {
       { name: "etc/hosts", body: "127.0.0.1 localhost\n", mode: 0o4755, uid: 1000, gid: 50, uname: "me", gname: "staff" },
       { name: "etc/link", type: "symlink", linkname: "../hosts" },
       { name: "etc/hard", type: "hardlink", linkname: "etc/hosts" },
-      { name: "dev/null", type: "chardev", devmajor: 1, devminor: 3, mode: 0o666 },
-      { name: "dev/sda", type: "blockdev", devmajor: 8, devminor: 0 },
+      { name: "dev/null", type: "char", devmajor: 1, devminor: 3, mode: 0o666 },
+      { name: "dev/sda", type: "block", devmajor: 8, devminor: 0 },
       { name: "run/fifo", type: "fifo" },
     ];
     const got = await readAll(buildTar(entries));
@@ -35,8 +37,8 @@ describe("readTar", () => {
       ["etc/hosts", "file"],
       ["etc/link", "symlink"],
       ["etc/hard", "hardlink"],
-      ["dev/null", "chardev"],
-      ["dev/sda", "blockdev"],
+      ["dev/null", "char"],
+      ["dev/sda", "block"],
       ["run/fifo", "fifo"],
     ]);
     const hosts = got[1];
@@ -157,9 +159,9 @@ describe("readTar", () => {
   });
 
   it("ignores the size field of header-only types, as Go's archive/tar does", async () => {
-    const link = headerBlock({
+    const link = formatHeader({
       name: "l", typeflag: "2", size: 700, mode: 0o777, uid: 0, gid: 0, mtime: 0, linkname: "t",
-      uname: "", gname: "", devmajor: 0, devminor: 0, base256: false, gnuMagic: false, badChecksum: false, noPrefix: true,
+      uname: "", gname: "", devmajor: 0, devminor: 0, format: "ustar",
     });
     const got = await readAll(Buffer.concat([link, tarEntry({ name: "next", body: "n" }), END_OF_ARCHIVE]));
     expect(got.map((e) => [e.header.name, e.header.size])).toEqual([["l", 0], ["next", 1]]);

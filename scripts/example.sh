@@ -6,8 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh example
-port="${TSTACK_REGISTRY_PORT:-5000}"
-node --import tsx scripts/example-images/build.ts "127.0.0.1:${port}" --start-registry
+# The registry's port: TSTACK_REGISTRY_PORT when set, else 5000 unless something else holds it.
+if [ -n "${TSTACK_REGISTRY_PORT:-}" ]; then
+  addr="127.0.0.1:${TSTACK_REGISTRY_PORT}"
+else
+  addr=$(node --import tsx scripts/example-images/registry.ts addr)
+  export TSTACK_REGISTRY_PORT="${addr##*:}"
+  [ "$TSTACK_REGISTRY_PORT" = 5000 ] || echo "example: 127.0.0.1:5000 is in use, so the example's registry serves on ${addr} (TSTACK_REGISTRY_PORT=${TSTACK_REGISTRY_PORT} for later tstack commands)"
+fi
+node --import tsx scripts/example-images/build.ts "${addr}" --start-registry
 cd examples/microservices
 ../../bin/tstack.js up -d --wait
 frontend="http://localhost:${FRONTEND_PORT:-8080}"

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -83,13 +84,41 @@ export async function startExampleRegistry(options: ExampleRegistryOptions): Pro
   return { addr, started: true, pid };
 }
 
+// The pid of the example's registry when it runs: a stale pid file may name a process that has
+// nothing to do with us now, so the process must be serving this directory's config.
+async function ourRegistryPid(dir: string): Promise<number | undefined> {
+  const pid = await readPid(dir);
+  if (pid === undefined) return undefined;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+  return cmdline.includes(join(resolve(dir), "config.yml")) ? pid : undefined;
+}
+
+export async function portIsFree(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((res) => {
+    const srv = createServer();
+    srv.once("error", () => res(false));
+    srv.listen(port, host, () => srv.close(() => res(true)));
+  });
+}
+
+/**
+ * Where the example's registry is to serve: where ours already runs, else 127.0.0.1:5000 when
+ * that port is free, else the first free port above it. Never a port something else holds: the
+ * example does not push into a registry (or talk to a service) that the user runs there.
+ */
+export async function chooseExampleRegistryAddr(dir: string, isFree: (port: number) => Promise<boolean> = portIsFree): Promise<string> {
+  if ((await ourRegistryPid(dir)) !== undefined) {
+    const addr = /^\s*addr:\s*(\S+)\s*$/m.exec(await readFile(join(dir, "config.yml"), "utf8").catch(() => ""))?.[1];
+    if (addr !== undefined) return addr;
+  }
+  for (let port = 5000; port < 5100; port++) if (await isFree(port)) return `127.0.0.1:${port}`;
+  throw unavailable("no free port in 127.0.0.1:5000-5099 for the example's registry");
+}
+
 export async function stopExampleRegistry(options: Pick<ExampleRegistryOptions, "dir">): Promise<{ readonly stopped: boolean }> {
   const pidFile = join(options.dir, "registry.pid");
-  const pid = await readPid(options.dir);
-  if (pid === undefined) return { stopped: false };
-  // A stale pid file may name a process that has nothing to do with us now.
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-  if (!cmdline.includes(join(resolve(options.dir), "config.yml"))) {
+  const pid = await ourRegistryPid(options.dir);
+  if (pid === undefined) {
     await rm(pidFile, { force: true });
     return { stopped: false };
   }
@@ -115,11 +144,13 @@ async function alive(pid: number): Promise<boolean> {
   return stat !== "" && !/\) Z /.test(stat);
 }
 
-// node --import tsx scripts/example-images/registry.ts start|stop|status [host:port]
+// node --import tsx scripts/example-images/registry.ts addr|start|stop|status [host:port]
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const dir = resolve(import.meta.dirname, "../../.cache/example-registry");
   const [cmd = "status", addr = DEFAULT_REGISTRY_ADDR] = process.argv.slice(2);
-  if (cmd === "start") {
+  if (cmd === "addr") {
+    console.log(await chooseExampleRegistryAddr(dir));
+  } else if (cmd === "start") {
     const r = await startExampleRegistry({ dir, addr });
     console.log(r.started ? `registry started on ${r.addr} (pid ${r.pid}, storage ${dir}/storage)` : `registry already answering on ${r.addr}`);
   } else if (cmd === "stop") {

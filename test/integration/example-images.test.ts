@@ -4,7 +4,7 @@ import { freePort } from "../fixtures/registry.ts";
 import { buildExampleImages, pushExampleImages, formatBytes, type TimedImage } from "../../scripts/example-images/build.ts";
 import { exampleImageRef } from "../../scripts/example-images/push-image.ts";
 import type { ImageName } from "../../scripts/example-images/recipes.ts";
-import { registryAnswers, startExampleRegistry, stopExampleRegistry } from "../../scripts/example-images/registry.ts";
+import { chooseExampleRegistryAddr, registryAnswers, startExampleRegistry, stopExampleRegistry } from "../../scripts/example-images/registry.ts";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -190,6 +190,8 @@ describe("the example's loopback registry helper", () => {
       expect(first.started).toBe(true);
       expect(await registryAnswers(addr)).toBe(true);
       expect(await startExampleRegistry({ dir, addr })).toEqual({ addr, started: false, pid: first.pid });
+      // While ours runs, the example keeps using it, wherever it serves.
+      expect(await chooseExampleRegistryAddr(dir)).toBe(addr);
       expect(await stopExampleRegistry({ dir })).toEqual({ stopped: true });
       expect(await registryAnswers(addr)).toBe(false);
       // A stale pid file naming some other process (this test runner) is discarded, not obeyed.

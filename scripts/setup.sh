@@ -49,7 +49,13 @@ declare -A SERVICES=(
 )
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-on_machine() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
+# A program of the user's, on PATH or in the directories a non-login root PATH may lack.
+BIN_DIRS="${TSTACK_SETUP_BIN_DIRS-/usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin}"
+on_machine() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  for d in $BIN_DIRS; do [ -x "$d/$1" ] && return 0; done
+  return 1
+}
 
 wanted=("${RUN_PACKAGES[@]}")
 [ "$profile" = run ] || wanted+=("${EXAMPLE_PACKAGES[@]}")
@@ -64,6 +70,12 @@ for p in "${wanted[@]}"; do
   esac
   missing+=("$p")
 done
+
+# TSTACK_SETUP_DRY_RUN=1: only say what would be installed (the tests check the choices this way).
+if [ "${TSTACK_SETUP_DRY_RUN:-}" = 1 ]; then
+  echo "would install: ${missing[*]}"
+  exit 0
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -14,7 +14,7 @@ function machine(name: string, programs: readonly string[]): string {
   execFileSync("mkdir", ["-p", bin]);
   writeFileSync(join(bin, "dpkg-query"), "#!/bin/sh\nexit 1\n");
   chmodSync(join(bin, "dpkg-query"), 0o755);
-  symlinkSync(execFileSync("sh", ["-c", "command -v grep"], { encoding: "utf8" }).trim(), join(bin, "grep"));
+  for (const tool of ["grep", "dirname"]) symlinkSync(execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim(), join(bin, tool));
   for (const p of programs) {
     writeFileSync(join(bin, p), "#!/bin/sh\n");
     chmodSync(join(bin, p), 0o755);
@@ -26,6 +26,7 @@ const wouldInstall = (bin: string, profile: string): string[] => {
   const out = execFileSync("/bin/bash", [join(import.meta.dirname, "setup.sh"), profile], {
     env: { PATH: bin, TSTACK_SETUP_DRY_RUN: "1", TSTACK_SETUP_BIN_DIRS: "" },
     encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
   });
   return out.replace(/^would install:/, "").trim().split(/\s+/);
 };

@@ -32,8 +32,11 @@ export interface ContainerPaths {
   readonly hostname: string;
   readonly bundle: string; // runtime: config.json + rootfs mount point
   readonly rootfs: string;
-  readonly upper: string;
-  readonly work: string;
+  /**
+   * Where engines before the snapshotter owned writable layers kept the container's upper and
+   * work dirs; moved into the snapshotter at start (ContainerEngine.adopt).
+   */
+  readonly legacyLayer: { readonly dir: string; readonly upper: string; readonly work: string };
   readonly shimState: string;
   readonly exitFile: string;
   readonly netns: string;
@@ -66,9 +69,7 @@ export function enginePaths(stateRoot = "/var/lib/tstack", runRoot = "/run/tstac
         hosts: join(dir, "hosts"),
         resolvConf: join(dir, "resolv.conf"),
         hostname: join(dir, "hostname"),
-        // The writable layer lives with the persistent state so a stopped container keeps it.
-        upper: join(dir, "fs", "upper"),
-        work: join(dir, "fs", "work"),
+        legacyLayer: { dir: join(dir, "fs"), upper: join(dir, "fs", "upper"), work: join(dir, "fs", "work") },
         bundle: run,
         rootfs: join(run, "rootfs"),
         // Short: it holds the attach socket, whose path may not exceed 107 bytes.

@@ -86,8 +86,8 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
     const events = createEventBus({ nowNs: () => BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n) });
     const content = await createContentStore(paths.content);
     await content.cleanIngests();
-    const snapshotter = createSnapshotter({ root: paths.snapshots, runner: poolProcessRunner(spawns) });
-    await snapshotter.collectGarbage(); // half-unpacked layers of a crashed engine
+    const snapshotter = createSnapshotter({ root: paths.snapshots, runner: poolProcessRunner(spawns), blobs: content });
+    await snapshotter.collectGarbage(); // half-unpacked layers and half-prepared snapshots of a crashed engine
     const records = await openImageRecords(paths.images);
     const registry = createRegistryClient({
       insecureRegistries: o.insecureRegistries ?? [],
@@ -118,7 +118,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       paths,
       store,
       images,
-      rootfsMount: (chain, upper, work) => snapshotter.rootfsMounts(chain, upper, work),
+      snapshots: snapshotter,
       volumes,
       network: createNetworkPort(networks),
       runtime,

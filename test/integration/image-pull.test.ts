@@ -33,11 +33,10 @@ describe("image pull", () => {
     const img = await env.images.pull(`${registry}/layered`);
     expect(img.chainIds).toHaveLength(3);
     const mnt = await mkdtemp(join(tmpdir(), "tstack-mnt-"));
-    const upper = join(mnt, "upper");
-    const work = join(mnt, "work");
     const merged = join(mnt, "merged");
-    await Promise.all([upper, work, merged].map((d) => mkdir(d)));
-    const m = env.snapshotter.rootfsMounts(img.chainIds, upper, work);
+    await mkdir(merged);
+    await env.snapshotter.prepare("pulled", img.chainIds.at(-1));
+    const m = await env.snapshotter.mounts("pulled");
     await execa("mount", ["-t", "overlay", "-o", m.options.join(","), "overlay", merged], m.cwd ? { cwd: m.cwd } : {});
     try {
       const data = join(merged, "data");
@@ -61,6 +60,7 @@ describe("image pull", () => {
     } finally {
       await execa("umount", [merged]);
       await rm(mnt, { recursive: true, force: true });
+      await env.snapshotter.remove("pulled");
     }
     // In the middle layer's own snapshot: the xattr carried by the tar, and in the top layer
     // the whiteout and opaque marker in overlay's form.

@@ -1,5 +1,5 @@
-// Scenario: an image of three layers is prepared by the snapshotter, a container rootfs is
-// mounted as overlay from the returned description, and the merged view shows deletions and
+// Scenario: an image of three layers is unpacked by the snapshotter, a container rootfs is
+// mounted as overlay from the description of an active snapshot over it, and the merged view shows deletions and
 // opaque directories the way the image author meant them.
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
@@ -63,17 +63,16 @@ describe("snapshotter + overlay (root)", () => {
     await using tmp = await tempDir("snap-overlay");
     const snapshots = createSnapshotter({ root: join(tmp.path, "state") });
     const layers = [base(), middle(), top()];
-    const infos = await snapshots.prepare(layers);
+    const infos = await snapshots.unpack(layers);
     const ids = chainIds(layers.map((l) => l.diffId));
     expect(infos.map((i) => i.chainId)).toEqual(ids);
     expect(infos.map((i) => i.parent)).toEqual([undefined, ids[0], ids[1]]);
     expect(infos.map((i) => i.size)).toEqual(layers.map((l) => l.tar.length));
 
-    const upper = join(tmp.path, "c/upper");
-    const work = join(tmp.path, "c/work");
+    const { upperDir: upper } = await snapshots.prepare("c", ids.at(-1));
     const merged = join(tmp.path, "c/merged");
-    for (const d of [upper, work, merged]) await mkdir(d, { recursive: true });
-    const desc = snapshots.rootfsMounts(ids, upper, work);
+    await mkdir(merged, { recursive: true });
+    const desc = await snapshots.mounts("c");
     expect(desc.options[0]).toBe(`lowerdir=${[...infos].reverse().map((i) => i.path).join(":")}`);
 
     await mounted(desc, merged, async () => {
@@ -92,43 +91,44 @@ describe("snapshotter + overlay (root)", () => {
     await using tmp = await tempDir("snap-deep");
     const snapshots = createSnapshotter({ root: join(tmp.path, "state"), durable: false });
     const layers = Array.from({ length: 50 }, (_, i) => layer([{ name: `f${i}`, body: String(i) }, ...(i > 0 ? [{ name: `.wh.f${i - 1}` }] : [])]));
-    await snapshots.prepare(layers);
+    await snapshots.unpack(layers);
     const ids = chainIds(layers.map((l) => l.diffId));
-    const dirs = ["upper", "work", "merged"].map((d) => join(tmp.path, d));
-    for (const d of dirs) await mkdir(d);
-    const desc = snapshots.rootfsMounts(ids, dirs[0] as string, dirs[1] as string);
+    const merged = join(tmp.path, "merged");
+    await mkdir(merged);
+    await snapshots.prepare("deep", ids.at(-1));
+    const desc = await snapshots.mounts("deep");
     expect(desc.cwd).toBe(join(tmp.path, "state/snapshots"));
-    await mounted(desc, dirs[2] as string, async () => {
-      expect(await readdir(dirs[2] as string)).toEqual(["f49"]);
+    await mounted(desc, merged, async () => {
+      expect(await readdir(merged)).toEqual(["f49"]);
     });
   });
 
-  it("unpacks each layer once for concurrent prepares, and skips existing snapshots", async () => {
+  it("unpacks each layer once for concurrent unpacks, and skips existing snapshots", async () => {
     await using tmp = await tempDir("snap-once");
     const snapshots = createSnapshotter({ root: join(tmp.path, "state") });
     const opens = { count: 0 };
     const l0 = layer([{ name: "a", body: "a" }], opens);
     const l1 = layer([{ name: "b", body: "b" }], opens);
-    const results = await Promise.all([snapshots.prepare([l0, l1]), snapshots.prepare([l0, l1]), snapshots.prepare([l0])]);
+    const results = await Promise.all([snapshots.unpack([l0, l1]), snapshots.unpack([l0, l1]), snapshots.unpack([l0])]);
     expect(opens.count).toBe(2);
     expect(results[0]).toEqual(results[1]);
-    await snapshots.prepare([l0, l1]);
+    await snapshots.unpack([l0, l1]);
     expect(opens.count).toBe(2);
     expect((await snapshots.list()).map((s) => s.chainId).sort()).toEqual(chainIds([l0.diffId, l1.diffId]).sort());
   });
 
-  it("prepareLayer builds a chain one layer at a time, in any order, and checks the chain ID", async () => {
+  it("unpackLayer builds a chain one layer at a time, in any order, and checks the chain ID", async () => {
     await using tmp = await tempDir("snap-layerwise");
     const snapshots = createSnapshotter({ root: join(tmp.path, "state") });
     const layers = [base(), middle(), top()];
     const ids = chainIds(layers.map((l) => l.diffId));
     // The top layer's blob may arrive first.
-    const topInfo = await snapshots.prepareLayer(ids[2] as string, ids[1], layers[2] as LayerSource);
+    const topInfo = await snapshots.unpackLayer(ids[2] as string, ids[1], layers[2] as LayerSource);
     expect(topInfo).toMatchObject({ chainId: ids[2], parent: ids[1], diffId: layers[2]?.diffId });
-    await snapshots.prepareLayer(ids[0] as string, undefined, layers[0] as LayerSource);
-    await snapshots.prepareLayer(ids[1] as string, ids[0], layers[1] as LayerSource);
+    await snapshots.unpackLayer(ids[0] as string, undefined, layers[0] as LayerSource);
+    await snapshots.unpackLayer(ids[1] as string, ids[0], layers[1] as LayerSource);
     expect((await snapshots.list()).map((s) => s.chainId).sort()).toEqual([...ids].sort());
-    await expect(snapshots.prepareLayer(ids[2] as string, ids[0], layers[2] as LayerSource)).rejects.toMatchObject({
+    await expect(snapshots.unpackLayer(ids[2] as string, ids[0], layers[2] as LayerSource)).rejects.toMatchObject({
       kind: "InvalidArgument",
     });
   });
@@ -137,7 +137,7 @@ describe("snapshotter + overlay (root)", () => {
     await using tmp = await tempDir("snap-race");
     const root = join(tmp.path, "state");
     const l0 = layer(Array.from({ length: 200 }, (_, i) => ({ name: `d/f${i}`, body: "x".repeat(i) })));
-    const [a, b] = await Promise.all([createSnapshotter({ root }).prepare([l0]), createSnapshotter({ root }).prepare([l0])]);
+    const [a, b] = await Promise.all([createSnapshotter({ root }).unpack([l0]), createSnapshotter({ root }).unpack([l0])]);
     expect(a).toEqual(b);
     expect(await readdir(join(root, "snapshots"))).toHaveLength(1);
     expect(await readdir(join(root, "staging"))).toEqual([]);
@@ -148,7 +148,7 @@ describe("snapshotter + overlay (root)", () => {
     const snapshots = createSnapshotter({ root: join(tmp.path, "state") });
     const good = layer([{ name: "a", body: "a" }]);
     const lying = { ...good, diffId: sha256(Buffer.from("something else")) };
-    await expect(snapshots.prepare([lying])).rejects.toMatchObject({ kind: "DataLoss" });
+    await expect(snapshots.unpack([lying])).rejects.toMatchObject({ kind: "DataLoss" });
     expect(await snapshots.has(chainIds([lying.diffId])[0] as string)).toBe(false);
     expect(await snapshots.list()).toEqual([]);
     expect(await readdir(join(tmp.path, "state/staging"))).toEqual([]);
@@ -159,7 +159,7 @@ describe("snapshotter + overlay (root)", () => {
     const snapshots = createSnapshotter({ root: join(tmp.path, "state") });
     const l0 = layer([{ name: "big", body: Buffer.alloc(100_000, 1) }, { name: "link", type: "hardlink", linkname: "big" }]);
     const l1 = layer([{ name: "small", body: "s" }]);
-    const [s0, s1] = await snapshots.prepare([l0, l1]);
+    const [s0, s1] = await snapshots.unpack([l0, l1]);
     const usage = await snapshots.usage(s0?.chainId as string);
     expect(usage.inodes).toBe(2); // root dir + one inode shared by two names
     expect(usage.bytes).toBeGreaterThanOrEqual(100_000);
@@ -171,11 +171,11 @@ describe("snapshotter + overlay (root)", () => {
     await expect(snapshots.remove(s0?.chainId as string)).rejects.toMatchObject({ kind: "NotFound" });
   });
 
-  it("collects leftovers of an interrupted prepare", async () => {
+  it("collects leftovers of an interrupted unpack", async () => {
     await using tmp = await tempDir("snap-gc");
     const root = join(tmp.path, "state");
     const snapshots = createSnapshotter({ root });
-    const [kept] = await snapshots.prepare([layer([{ name: "a", body: "a" }])]);
+    const [kept] = await snapshots.unpack([layer([{ name: "a", body: "a" }])]);
     await mkdir(join(root, "staging", `${"ab".repeat(32)}-123456/fs.tmp-1/x`), { recursive: true });
     await mkdir(join(root, "trash", `${"cd".repeat(32)}-654321/fs`), { recursive: true });
     await snapshots.collectGarbage();

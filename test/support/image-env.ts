@@ -22,7 +22,7 @@ export interface ImageEnv {
 export async function openImageEnv(root?: string, opts: { runner?: ProcessRunner } = {}): Promise<ImageEnv> {
   const dir = root ?? (await mkdtemp(join(tmpdir(), "tstack-img-")));
   const content = await createContentStore(join(dir, "content"));
-  const snapshotter = createSnapshotter({ root: join(dir, "snapshots"), durable: false, ...(opts.runner ? { runner: opts.runner } : {}) });
+  const snapshotter = createSnapshotter({ root: join(dir, "snapshots"), durable: false, blobs: content, ...(opts.runner ? { runner: opts.runner } : {}) });
   const images = createImageService({
     content,
     records: await openImageRecords(join(dir, "images")),

@@ -1,5 +1,5 @@
 // `GET /containers/{id}/changes` (docker diff): Docker's ContainerChangeResponseItem list.
-import type { ChangeKind, FsChange } from "../../runtime/snapshot/upper-changes.ts";
+import type { ChangeKind, FsChange } from "../../runtime/snapshot/index.ts";
 
 export interface ChangeJson {
   readonly Path: string;

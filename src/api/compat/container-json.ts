@@ -14,6 +14,8 @@ export interface ContainerJsonContext {
   readonly networkId: (name: string) => string;
   readonly volumeSource: (name: string) => string;
   readonly paths?: EnginePaths;
+  /** A container's writable layer (upper) and overlay work dir. */
+  readonly layerDirs?: (containerId: string) => { readonly upper: string; readonly work: string };
 }
 
 interface Effective {
@@ -273,7 +275,7 @@ export function containerInspectJson(rec: ContainerRecord, ctx: ContainerJsonCon
     AppArmorProfile: "",
     ExecIDs: null,
     HostConfig: hostConfigJson(rec),
-    GraphDriver: { Name: "overlay2", Data: p ? { UpperDir: p.upper, WorkDir: p.work, MergedDir: p.rootfs } : {} },
+    GraphDriver: { Name: "overlay2", Data: graphDriverData(ctx.layerDirs?.(rec.id), p?.rootfs) },
     Mounts: mountsJson(rec, ctx),
     Config: {
       Hostname: o.hostname || rec.id.slice(0, 12),
@@ -318,5 +320,12 @@ export function containerInspectJson(rec: ContainerRecord, ctx: ContainerJsonCon
       MacAddress: primary?.MacAddress ?? "",
       Networks: networks,
     },
+  };
+}
+
+function graphDriverData(layer: { readonly upper: string; readonly work: string } | undefined, merged: string | undefined): Record<string, string> {
+  return {
+    ...(layer ? { UpperDir: layer.upper, WorkDir: layer.work } : {}),
+    ...(merged !== undefined ? { MergedDir: merged } : {}),
   };
 }

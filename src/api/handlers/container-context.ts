@@ -20,6 +20,7 @@ export function containerJsonContext(deps: ApiDeps): (imageId: string) => Promis
       networkId: (name) => networkIds.get(name) ?? "",
       volumeSource: (name) => engine.volumes.find(name)?.mountpoint ?? "",
       paths: engine.paths,
+      layerDirs: (id) => engine.containers.layerDirs(id),
     };
   };
 }

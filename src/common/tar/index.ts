@@ -5,5 +5,5 @@ export { readTar } from "./tar-reader.ts";
 export type { ReadTarOptions } from "./tar-reader.ts";
 export type { ByteSource } from "./chunk-reader.ts";
 export { writeTar } from "./tar-writer.ts";
-export { treeEntries } from "./tree-entries.ts";
+export { fileBody, treeEntries } from "./tree-entries.ts";
 export { entryComponents, joinComponents } from "./entry-path.ts";

@@ -18,19 +18,27 @@ export async function* treeEntries(hostPath: string, name: string): AsyncGenerat
     yield { ...header(name, st), type: "dir" };
     for (const child of (await readdir(hostPath)).sort()) yield* treeEntries(posix.join(hostPath, child), `${name}/${child}`);
   } else if (st.isFile()) {
-    const fh = await open(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      yield { ...header(name, st), type: "file", size: st.size, body: readExactly(fh, st.size) };
-    } finally {
-      await fh.close();
-    }
+    yield { ...header(name, st), type: "file", size: st.size, body: fileBody(hostPath, st.size) };
   } else if (st.isFIFO()) {
     yield { ...header(name, st), type: "fifo" };
   }
   // sockets and device nodes are left out, as they cannot be copied meaningfully
 }
 
-// The size in the header is a promise: a file that grows meanwhile is cut, one that shrinks is padded.
+/**
+ * The body of a file member: exactly `size` bytes of the file at `hostPath` (opened when the
+ * writer asks for them, never through a symlink). The size in the header is a promise: a file
+ * that grows meanwhile is cut, one that shrinks is padded.
+ */
+export async function* fileBody(hostPath: string, size: number): AsyncGenerator<Uint8Array> {
+  const fh = await open(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    yield* readExactly(fh, size);
+  } finally {
+    await fh.close();
+  }
+}
+
 async function* readExactly(fh: FileHandle, size: number): AsyncGenerator<Uint8Array> {
   let left = size;
   while (left > 0) {

@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { conflict, failedPrecondition, notFound, TstackError } from "../../common/errors.ts";
+import { conflict, failedPrecondition, isKind, notFound, TstackError } from "../../common/errors.ts";
+import { pathExists } from "../../common/path-exists.ts";
 import { readCgroupStats, readOomKills, type CgroupStats } from "../cgroups/cgroup-stats.ts";
 import type { CgroupFs, CgroupLayout } from "../cgroups/cgroup-layout.ts";
 import type { EnginePaths } from "../engine-paths.ts";
@@ -11,12 +12,7 @@ import { parseTimeNs } from "../logs/log-time.ts";
 import { buildSpec, INIT_PATH_IN_CONTAINER, parseSignal, renderHostnameFile, renderHostsFile, serializeSpec } from "../spec/index.ts";
 import type { HostFacts, ImageHealthcheck, ContainerCreateOptions, OciSpec } from "../spec/index.ts";
 import type { VolumeStore } from "../volumes/volume-store.ts";
-import { layeredLowerView } from "../snapshot/lower-view.ts";
-import { getfattrOpaqueProbe } from "../snapshot/opaque-probe.ts";
-import { overlayLowerDirs } from "../snapshot/overlay-lowers.ts";
-import { execaRunner } from "../snapshot/process-runner.ts";
-import { upperChanges, type FsChange } from "../snapshot/upper-changes.ts";
-import { readUpperDir } from "../snapshot/upper-dir.ts";
+import type { FsChange } from "../snapshot/index.ts";
 import {
   initialState,
   ZERO_TIME,
@@ -31,8 +27,8 @@ import {
 import { generateName, normalizeContainerName } from "./container-names.ts";
 import type { ContainerStore } from "./container-store.ts";
 import { HealthMonitor } from "./health-monitor.ts";
-import type { Mounter, MountDescription } from "./mounter.ts";
-import type { AttachHandle, NetworkPort, ShimPort } from "./ports.ts";
+import type { Mounter } from "./mounter.ts";
+import type { AttachHandle, LayerPort, NetworkPort, ShimPort } from "./ports.ts";
 import { nextRestartDelay, shouldRestart, type RestartPolicy } from "./restart-policy.ts";
 import { mkdirInRootfs, readRootfsFile } from "./rootfs-path.ts";
 import type { OciRuntime } from "./runc.ts";
@@ -69,7 +65,7 @@ export interface ContainerEngineDeps {
   readonly paths: EnginePaths;
   readonly store: ContainerStore;
   readonly images: ImageService;
-  readonly rootfsMount: (chainIds: readonly string[], upper: string, work: string) => MountDescription;
+  readonly snapshots: LayerPort;
   readonly volumes: VolumeStore;
   readonly network: NetworkPort;
   readonly runtime: OciRuntime;
@@ -199,12 +195,14 @@ export class ContainerEngine {
       state: initialState(),
       anonymousVolumes: anonymous,
     };
-    const p = this.d.paths.container(id);
+    let prepared = false;
     try {
       await this.d.store.add(rec);
-      await mkdir(p.upper, { recursive: true });
-      await mkdir(p.work, { recursive: true });
+      const chain = await this.d.images.ensureSnapshots(image.id);
+      await this.d.snapshots.prepare(id, chain.at(-1));
+      prepared = true;
     } catch (err) {
+      if (prepared) await this.d.snapshots.remove(id).catch(() => undefined);
       await this.d.store.delete(id).catch(() => undefined);
       for (const v of anonymous) await this.d.volumes.remove(v, { inUse: false, force: true }).catch(() => undefined);
       throw err;
@@ -231,9 +229,10 @@ export class ContainerEngine {
     const undo = new UndoStack();
     try {
       const image = await this.d.images.get(rec.config.imageId);
-      const chain = await this.d.images.ensureSnapshots(image.id);
+      // Layers removed behind the snapshotter's back are unpacked again.
+      await this.d.images.ensureSnapshots(image.id);
       await mkdir(p.rootfs, { recursive: true });
-      await this.d.mounter.mount(this.d.rootfsMount(chain, p.upper, p.work), p.rootfs);
+      await this.d.mounter.mount(await this.d.snapshots.mounts(rec.id), p.rootfs);
       undo.push("unmount rootfs", () => this.d.mounter.unmount(p.rootfs));
       const { mounts } = await resolveMounts(rec.config.mounts, { volumes: this.d.volumes, rootfs: p.rootfs });
       const net = await this.d.network.setUp(rec, {
@@ -462,6 +461,9 @@ export class ContainerEngine {
       if (await this.d.runtime.hasState(cur.id)) await this.d.runtime.delete(cur.id, true).catch(() => undefined);
       if (await this.d.mounter.isMounted(p.rootfs)) await this.d.mounter.unmount(p.rootfs);
       await this.d.network.tearDown(cur);
+      await this.d.snapshots.remove(cur.id).catch((err: unknown) => {
+        if (!isKind(err, "NotFound")) throw err;
+      });
       await rm(p.bundle, { recursive: true, force: true });
       await rm(p.exitFile, { force: true });
       await this.execs.cleanup(cur.id);
@@ -680,6 +682,7 @@ export class ContainerEngine {
    */
   async adopt(): Promise<void> {
     for (const rec of this.d.store.list()) {
+      await this.importLegacyLayer(rec);
       const p = this.d.paths.container(rec.id);
       switch (rec.state.status) {
         case "running":
@@ -716,6 +719,23 @@ export class ContainerEngine {
           await rm(p.exitFile, { force: true });
           break;
       }
+    }
+  }
+
+  // Engines before the snapshotter owned writable layers kept a container's upper and work dirs
+  // beside its record; they move into the snapshotter (running or not: a mounted overlay follows
+  // its dirs), after which nothing tells such a container apart. A crash midway is finished at
+  // the next start.
+  private async importLegacyLayer(rec: ContainerRecord): Promise<void> {
+    const legacy = this.d.paths.container(rec.id).legacyLayer;
+    if (!(await pathExists(legacy.upper)) && !(await pathExists(legacy.work))) return;
+    try {
+      const image = await this.d.images.get(rec.config.imageId);
+      const chain = await this.d.images.ensureSnapshots(image.id);
+      await this.d.snapshots.importActive(rec.id, chain.at(-1), legacy);
+      await rm(legacy.dir, { recursive: true, force: true });
+    } catch (err) {
+      this.d.log("warn", `container ${rec.name}: moving its writable layer into the snapshotter: ${String(err)}`);
     }
   }
 
@@ -768,12 +788,6 @@ export class ContainerEngine {
   /** `docker diff`: what the container's writable layer changed in its image's filesystem. */
   async changes(idOrName: string): Promise<readonly FsChange[]> {
     const rec = this.get(idOrName);
-    const p = this.d.paths.container(rec.id);
-    const image = await this.d.images.get(rec.config.imageId);
-    const chain = await this.d.images.ensureSnapshots(image.id);
-    const lowers = chain.length > 0 ? overlayLowerDirs(this.d.rootfsMount(chain, p.upper, p.work)) : [];
-    const opaque = getfattrOpaqueProbe(execaRunner());
-    const entries = await readUpperDir(p.upper, { opaque });
     // What runc and the engine put into the rootfs for every container: Docker hides the same
     // paths in an init layer, so they never show in its diff either.
     const ignore = [
@@ -786,7 +800,12 @@ export class ContainerEngine {
       ...(rec.config.init ? [INIT_PATH_IN_CONTAINER] : []),
       ...rec.config.mounts.map((m) => m.target),
     ];
-    return upperChanges(entries, { lower: layeredLowerView(lowers, { opaque }), ignore });
+    return this.d.snapshots.changes(rec.id, { ignore });
+  }
+
+  /** Where the container's writable layer lives (inspect's GraphDriver). */
+  layerDirs(id: string): { readonly upper: string; readonly work: string } {
+    return this.d.snapshots.activeDirs(id);
   }
 
   async attach(idOrName: string): Promise<AttachHandle> {

@@ -1,8 +1,16 @@
+import type { Snapshotter } from "../snapshot/index.ts";
 import type { NetworkMode } from "../spec/index.ts";
 import type { ContainerRecord, Endpoint, EndpointRequest, PublishedPort } from "./container-record.ts";
 
-// The container engine's seams towards the monitor (shim) and the network layer. The
-// engine is written against these; adapters bind them to src/runtime/shim and src/network.
+// The container engine's seams towards the monitor (shim), the network layer and the
+// snapshotter. The engine is written against these; adapters bind them to src/runtime/shim,
+// src/network and src/runtime/snapshot.
+
+/**
+ * A container's writable layer is the active snapshot keyed by the container's ID: prepared at
+ * create over the image's chain, mounted at each start, removed with the container.
+ */
+export type LayerPort = Pick<Snapshotter, "prepare" | "importActive" | "mounts" | "changes" | "remove" | "activeDirs">;
 
 export interface ExitInfo {
   readonly exitCode: number;

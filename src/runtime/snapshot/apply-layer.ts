@@ -7,10 +7,11 @@
 // fs-batch-worker.ts). Done on the caller's thread, those syscalls left the second core idle
 // while `tar -xzf` spread the same work over its processes.
 import { createHash, randomBytes } from "node:crypto";
-import { lstat, mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { conflict, TstackError } from "../../common/errors.ts";
+import { pathExists } from "../../common/path-exists.ts";
 import { readableChunks } from "../../common/readable-chunks.ts";
 import { readTar, type ByteSource } from "../../common/tar/index.ts";
 import { decompress, type Compression } from "./decompress.ts";
@@ -56,7 +57,7 @@ export interface AppliedLayer {
  */
 export async function applyLayer(options: ApplyLayerOptions): Promise<AppliedLayer> {
   const target = resolve(options.target);
-  if (await exists(target)) throw conflict(`layer target ${target} already exists`);
+  if (await pathExists(target)) throw conflict(`layer target ${target} already exists`);
   await mkdir(dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${randomBytes(6).toString("hex")}`;
   await mkdir(tmp, { mode: 0o755 });
@@ -66,16 +67,6 @@ export async function applyLayer(options: ApplyLayerOptions): Promise<AppliedLay
     return result;
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
-    throw err;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return false;
     throw err;
   }
 }

@@ -24,3 +24,9 @@ export function chainIds(diffIds: readonly string[]): string[] {
 }
 
 export const digestHex = (digest: string): string => digest.slice("sha256:".length);
+
+/** The chain ID of a layer `diffId` on top of the chain `parent` (none: a bottom layer). */
+export function childChainId(parent: string | undefined, diffId: string): string {
+  if (parent !== undefined) assertDigest(parent, "parent chain ID");
+  return chainIds(parent === undefined ? [diffId] : [parent, diffId]).at(-1) as string;
+}

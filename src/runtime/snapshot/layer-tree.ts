@@ -8,7 +8,7 @@
 // way is refused, so a symlink planted earlier in the same archive can never be followed.
 import { invalidArgument } from "../../common/errors.ts";
 import { entryComponents, joinComponents, type TarEntryType, type TarHeader } from "../../common/tar/index.ts";
-import { classifyWhiteout, OVERLAY_OPAQUE_XATTR } from "./whiteout.ts";
+import { classifyWhiteout, isOverlayXattr, OVERLAY_OPAQUE_XATTR } from "./whiteout.ts";
 
 /** What a path holds: an entry's type (a hard link is what it links to) or a whiteout. */
 export type NodeType = Exclude<TarEntryType, "hardlink"> | "whiteout";
@@ -53,7 +53,7 @@ const newDir = (): Node => ({ type: "dir", children: new Map(), opaque: false })
 function acceptedXattrs(header: TarHeader): Map<string, Buffer> | undefined {
   if (header.xattrs.size === 0) return undefined;
   const out = new Map<string, Buffer>();
-  for (const [k, v] of header.xattrs) if (!k.startsWith("trusted.overlay.")) out.set(k, v);
+  for (const [k, v] of header.xattrs) if (!isOverlayXattr(k)) out.set(k, v);
   return out.size === 0 ? undefined : out;
 }
 

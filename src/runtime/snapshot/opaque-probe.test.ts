@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getfattrOpaqueProbe, parseGetfattrDump, unquoteDumpField } from "./opaque-probe.ts";
+import { getfattrOpaqueProbe } from "./opaque-probe.ts";
 import type { ProcessRunner } from "./process-runner.ts";
 
 const dump = [
@@ -26,18 +26,6 @@ function runner(result: { stdout: string } | Error, calls: string[][] = []): Pro
     },
   };
 }
-
-describe("parseGetfattrDump", () => {
-  it("maps each file to its attributes, unescaping octal bytes as UTF-8", () => {
-    const parsed = parseGetfattrDump(dump);
-    expect([...parsed.keys()]).toEqual(["/up/usr/share/doc", "/up/with space/été", "/up/no"]);
-    expect(parsed.get("/up/no")?.get("trusted.overlay.opaque")).toBe("0x6e");
-  });
-
-  it("keeps a lone backslash that is not an escape", () => {
-    expect(unquoteDumpField("a\\b\\134c")).toBe("a\\b\\c");
-  });
-});
 
 describe("getfattrOpaqueProbe", () => {
   it("asks getfattr about all directories at once and keeps those marked y", async () => {

@@ -1,4 +1,4 @@
-// The process seam of the snapshot code: mknod, mkfifo, setfattr, zstd, sync. Injected so tests
+// The process seam of the snapshot code: mknod, mkfifo, setfattr, getfattr, zstd, sync. Injected so tests
 // can record calls and so the engine can route every child process through one place.
 import type { Readable, Writable } from "node:stream";
 import { execa } from "execa";

@@ -1,29 +1,48 @@
-// The snapshot store: one directory per layer, keyed by chain ID, in overlayfs form.
+// The snapshot store, as containerd's snapshotter: committed snapshots (read-only layers keyed
+// by chain ID, unpacked from image layers or committed from an active snapshot) and active ones
+// (a writable layer over a chain of committed ones, named by a key), all in overlayfs form.
 //
 //   <root>/snapshots/<chainid-hex>/fs          the layer's files (an overlay lowerdir)
 //   <root>/snapshots/<chainid-hex>/meta.json   { chainId, diffId, parent, size, createdAt }
-//   <root>/staging/<hex>-<random>/             a snapshot being built; renamed into place
-//   <root>/trash/<hex>-<random>/               a snapshot being removed
+//   <root>/snapshots/empty/                    the lowerdir of active snapshots with no parent
+//   <root>/active/<key>/fs                     an active snapshot's writable layer (upperdir)
+//   <root>/active/<key>/work                   its overlay workdir
+//   <root>/active/<key>/active.json            { key, parent, lowers, labels, createdAt }
+//   <root>/staging/<label>-<random>/           a snapshot being built; renamed into place
+//   <root>/trash/<name>-<random>/              a snapshot being removed
 //
 // A snapshot directory appears by one rename of a complete staging directory (content unpacked,
-// diffID verified, metadata written, data synced), so a snapshot that exists is whole. Two
-// processes racing on one chain ID both unpack; the first rename wins and the loser discards its
-// copy. Within a process, concurrent prepares of one chain ID share one unpack.
+// diffID verified, metadata written, data synced), so a snapshot that exists is whole; what a
+// crash leaves half-built (an unpack, a prepare) or half-deleted is in staging/ or trash/, which
+// collectGarbage empties at start. Two processes racing on one chain ID both unpack; the first
+// rename wins and the loser discards its copy. Within a process, concurrent unpacks of one chain
+// ID share one.
 //
 // Each layer's directory holds only that layer's own changes (overlay stacks them), so layers
-// unpack independently and in parallel. A future layer writer (image builds) walks a snapshot's
-// or a container's upper dir (`fsPath` hands out the directory) and turns overlay form back into
-// OCI form; note that whiteouts of one layer share a single 0/0 device inode, so it must test
-// for whiteouts before treating a link count > 1 as a hard link.
-import { randomBytes } from "node:crypto";
-import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+// unpack independently and in parallel. Whiteouts of one layer may share a single 0/0 device
+// inode (overlayfs' own work dir holds one more link to it), so a layer writer tests for
+// whiteouts before treating a link count > 1 as a hard link.
+//
+// An active snapshot's upper dir is already in the committed form, so commit writes the diff as a
+// layer blob (diffID computed on the way) and then makes the active directory itself the
+// committed one: meta.json is written beside active.json, and one rename to snapshots/<chain ID>
+// turns it over (work/ and active.json are deleted after; a crash first leaves them there, unread).
+// Before that rename the active snapshot is whole; after it the committed one is. If that chain ID exists already, the
+// existing snapshot is kept and the active one discarded. overlayfs' bookkeeping xattrs on
+// copied-up entries (origin, impure) stay in the committed files: overlayfs reads them on an
+// upper layer only. The caller unmounts an active snapshot (or stops its container) before it
+// diffs or commits it.
+import { lstat, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { conflict, dataLoss, invalidArgument, notFound } from "../../common/errors.ts";
 import type { ByteSource } from "../../common/tar/index.ts";
+import { createActiveSnapshots, type ActiveSnapshots } from "./active-snapshots.ts";
 import { applyLayer, type ApplyProgress } from "./apply-layer.ts";
-import { assertDigest, chainIds, digestHex } from "./chain-id.ts";
-import { overlayMount, type MountDescription } from "./overlay-mount.ts";
+import { assertDigest, chainIds, childChainId, digestHex } from "./chain-id.ts";
+import type { BlobSink } from "./layer-blob.ts";
 import { execaRunner, type ProcessRunner } from "./process-runner.ts";
+import { isSnapshotKey, readdirOrEmpty, snapshotDirs } from "./snapshot-dirs.ts";
+import { readCommittedMeta, writeCommittedMeta } from "./snapshot-meta.ts";
 
 export interface LayerSource {
   /** Expected sha256 of the uncompressed tar ("sha256:<hex>"), from the image config. */
@@ -32,6 +51,7 @@ export interface LayerSource {
   open(): ByteSource | Promise<ByteSource>;
 }
 
+/** A committed snapshot. */
 export interface SnapshotInfo {
   readonly chainId: string;
   readonly diffId: string;
@@ -50,42 +70,43 @@ export interface SnapshotUsage {
   readonly inodes: number;
 }
 
-export interface PrepareOptions {
+export interface UnpackOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (diffId: string, progress: ApplyProgress) => void;
 }
 
-export interface Snapshotter {
+/**
+ * Committed snapshots (below) and active ones (ActiveSnapshots: prepare, mounts, changes, diff,
+ * commit, …). Lifecycle: one per root and process; all state is on disk.
+ */
+export interface Snapshotter extends Omit<ActiveSnapshots, "removeActive"> {
   /**
-   * Makes sure a snapshot exists for every prefix of `layers` (bottom layer first), unpacking only
-   * the missing ones, each exactly once. Returns one SnapshotInfo per layer, same order.
-   * A layer whose content does not hash to its diffID fails with DataLoss and leaves nothing.
+   * Makes sure a committed snapshot exists for every prefix of `layers` (bottom layer first),
+   * unpacking only the missing ones, each exactly once. Returns one SnapshotInfo per layer, same
+   * order. A layer whose content does not hash to its diffID fails with DataLoss and leaves nothing.
    */
-  prepare(layers: readonly LayerSource[], options?: PrepareOptions): Promise<readonly SnapshotInfo[]>;
+  unpack(layers: readonly LayerSource[], options?: UnpackOptions): Promise<readonly SnapshotInfo[]>;
   /**
    * One layer of a chain: the snapshot `chainId` = chain(parent, layer.diffId). Lets a puller unpack
    * each layer as soon as its blob is there. The parent need not exist yet (layers are independent
    * directories), but `chainId` must match, else InvalidArgument.
    */
-  prepareLayer(
-    chainId: string,
-    parent: string | undefined,
-    layer: LayerSource,
-    options?: PrepareOptions,
-  ): Promise<SnapshotInfo>;
-  /** Overlay description for a rootfs over `chainIds` (bottom first, as returned by chainIds()). */
-  rootfsMounts(chainIds: readonly string[], upperDir: string, workDir: string): MountDescription;
+  unpackLayer(chainId: string, parent: string | undefined, layer: LayerSource, options?: UnpackOptions): Promise<SnapshotInfo>;
   has(chainId: string): Promise<boolean>;
   get(chainId: string): Promise<SnapshotInfo>;
-  /** Fails with Conflict while a snapshot on top of it exists. */
-  remove(chainId: string): Promise<void>;
+  /** Committed snapshots. */
   list(): Promise<readonly SnapshotInfo[]>;
   usage(chainId: string): Promise<SnapshotUsage>;
-  /** Directory of a snapshot's files (whether or not it exists yet). */
+  /** Directory of a committed snapshot's files (whether or not it exists yet). */
   fsPath(chainId: string): string;
   /**
-   * Deletes leftovers of prepares and removes interrupted by a crash. Only safe while no other
-   * process uses this root (the engine calls it at start-up, holding its lock).
+   * An active snapshot by key, or a committed one by chain ID. A committed snapshot with a snapshot
+   * on top of it (committed or active) cannot go: Conflict.
+   */
+  remove(keyOrChainId: string): Promise<void>;
+  /**
+   * Deletes leftovers of unpacks, prepares and removes interrupted by a crash. Only safe while no
+   * other process uses this root (the engine calls it at start-up, holding its lock).
    */
   collectGarbage(): Promise<void>;
 }
@@ -93,49 +114,27 @@ export interface Snapshotter {
 export interface SnapshotterOptions {
   readonly root: string;
   readonly runner?: ProcessRunner;
-  /** Layers unpacked at the same time by one prepare. */
+  /** Where commit stores layer blobs (the content store); commit fails without. */
+  readonly blobs?: BlobSink;
+  /** Layers unpacked at the same time by one unpack. */
   readonly concurrency?: number;
-  /** syncfs the unpacked layer before it becomes visible (default true). */
+  /** syncfs a snapshot's files before it becomes visible (default true). */
   readonly durable?: boolean;
   readonly now?: () => Date;
 }
 
-interface Meta {
-  readonly chainId: string;
-  readonly diffId: string;
-  readonly parent: string | null;
-  readonly size: number;
-  readonly createdAt: string;
-}
-
-const random = () => randomBytes(6).toString("hex");
-
 export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
-  const root = options.root;
   const runner = options.runner ?? execaRunner();
   const now = options.now ?? (() => new Date());
   const durable = options.durable ?? true;
-  const snapshotsDir = join(root, "snapshots");
-  const stagingDir = join(root, "staging");
-  const trashDir = join(root, "trash");
+  const dirs = snapshotDirs(options.root);
   const inflight = new Map<string, Promise<SnapshotInfo>>();
   const limit = semaphore(Math.max(1, options.concurrency ?? 3));
-
-  const dirOf = (chainId: string) => {
-    assertDigest(chainId, "chain ID");
-    return join(snapshotsDir, digestHex(chainId));
-  };
-  const fsPath = (chainId: string) => join(dirOf(chainId), "fs");
+  const fsPath = (chainId: string) => dirs.committedFs(chainId);
 
   async function readInfo(chainId: string): Promise<SnapshotInfo | undefined> {
-    let text: string;
-    try {
-      text = await readFile(join(dirOf(chainId), "meta.json"), "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw err;
-    }
-    const m = JSON.parse(text) as Meta;
+    const m = await readCommittedMeta(dirs.committed(chainId));
+    if (!m) return undefined;
     return {
       chainId: m.chainId,
       diffId: m.diffId,
@@ -146,13 +145,14 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
     };
   }
 
-  async function build(chainId: string, parent: string | undefined, layer: LayerSource, opts: PrepareOptions) {
-    const stage = join(stagingDir, `${digestHex(chainId)}-${random()}`);
-    await mkdir(stage, { recursive: true });
+  const { removeActive, ...active } = createActiveSnapshots({ dirs, committed: readInfo, runner, blobs: options.blobs, durable, now });
+
+  async function build(chainId: string, parent: string | undefined, layer: LayerSource, opts: UnpackOptions) {
+    const stage = await dirs.stage(digestHex(chainId));
     try {
       const applied = await applyLayer({
         source: await layer.open(),
-        target: join(stage, "fs"),
+        target: join(stage.path, "fs"),
         runner,
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.onProgress ? { onProgress: (p: ApplyProgress) => opts.onProgress?.(layer.diffId, p) } : {}),
@@ -160,25 +160,17 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
       if (applied.diffId !== layer.diffId) {
         throw dataLoss(`layer ${layer.diffId} unpacked to content with diffID ${applied.diffId}: corrupt or wrong blob`);
       }
-      const meta: Meta = { chainId, diffId: layer.diffId, parent: parent ?? null, size: applied.size, createdAt: now().toISOString() };
-      await writeFile(join(stage, "meta.json"), `${JSON.stringify(meta)}\n`);
-      if (durable) await runner.run("sync", ["-f", stage]);
-      await mkdir(snapshotsDir, { recursive: true });
-      try {
-        await rename(stage, dirOf(chainId));
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        // Another process finished the same snapshot first: theirs is as good as ours.
-        if (code !== "ENOTEMPTY" && code !== "EEXIST") throw err;
-        await rm(stage, { recursive: true, force: true });
-      }
-    } catch (err) {
-      await rm(stage, { recursive: true, force: true });
-      throw err;
+      await writeCommittedMeta(stage.path, { chainId, diffId: layer.diffId, parent: parent ?? null, size: applied.size, createdAt: now().toISOString() });
+      if (durable) await runner.run("sync", ["-f", stage.path]);
+      // When another process finished the same snapshot first, theirs is as good as ours.
+      await dirs.publish(stage.path, dirs.committed(chainId));
+    } finally {
+      await rm(stage.path, { recursive: true, force: true });
+      stage.release();
     }
   }
 
-  function ensure(chainId: string, parent: string | undefined, layer: LayerSource, opts: PrepareOptions) {
+  function ensure(chainId: string, parent: string | undefined, layer: LayerSource, opts: UnpackOptions) {
     const running = inflight.get(chainId);
     if (running) return running;
     const p = (async () => {
@@ -193,8 +185,26 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
     return p;
   }
 
+  async function list(): Promise<readonly SnapshotInfo[]> {
+    const names = (await readdirOrEmpty(dirs.snapshots)).filter((n) => /^[0-9a-f]{64}$/.test(n));
+    const infos = await Promise.all(names.map((n) => readInfo(`sha256:${n}`)));
+    return infos.filter((i): i is SnapshotInfo => i !== undefined);
+  }
+
+  async function removeCommitted(chainId: string): Promise<void> {
+    if (!(await readInfo(chainId))) throw notFound(`snapshot ${chainId} not found`);
+    const children = [
+      ...(await list()).filter((s) => s.parent === chainId).map((s) => s.chainId),
+      ...(await active.listActive()).filter((s) => s.parent === chainId).map((s) => s.key),
+    ];
+    if (children.length > 0) throw conflict(`snapshot ${chainId} is the parent of ${children.join(", ")}`);
+    await dirs.discard(dirs.committed(chainId));
+  }
+
   return {
-    async prepare(layers, opts = {}) {
+    ...active,
+
+    async unpack(layers, opts = {}) {
       const ids = chainIds(layers.map((l) => l.diffId));
       const settled = await Promise.allSettled(
         layers.map((layer, i) => ensure(ids[i] as string, ids[i - 1], layer, opts)),
@@ -204,25 +214,12 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
       return settled.map((s) => (s as PromiseFulfilledResult<SnapshotInfo>).value);
     },
 
-    async prepareLayer(chainId, parent, layer, opts = {}) {
+    async unpackLayer(chainId, parent, layer, opts = {}) {
       assertDigest(layer.diffId, "diffID");
-      const expected =
-        parent === undefined ? layer.diffId : (chainIds([parent, layer.diffId])[1] as string);
-      if (parent !== undefined) assertDigest(parent, "parent chain ID");
-      if (expected !== chainId) {
+      if (childChainId(parent, layer.diffId) !== chainId) {
         throw invalidArgument(`chain ID ${chainId} does not follow from parent ${parent ?? "(none)"} and diffID ${layer.diffId}`);
       }
       return ensure(chainId, parent, layer, opts);
-    },
-
-    rootfsMounts(ids, upperDir, workDir) {
-      for (const id of ids) assertDigest(id, "chain ID");
-      return overlayMount({
-        snapshotsDir,
-        lowerRelative: ids.map((id) => `${digestHex(id)}/fs`),
-        upperDir,
-        workDir,
-      });
     },
 
     async has(chainId) {
@@ -235,33 +232,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
       return info;
     },
 
-    async remove(chainId) {
-      const dir = dirOf(chainId);
-      if (!(await readInfo(chainId))) throw notFound(`snapshot ${chainId} not found`);
-      const children = (await this.list()).filter((s) => s.parent === chainId);
-      if (children.length > 0) {
-        throw conflict(`snapshot ${chainId} is the parent of ${children.map((c) => c.chainId).join(", ")}`);
-      }
-      await mkdir(trashDir, { recursive: true });
-      const trash = join(trashDir, `${digestHex(chainId)}-${random()}`);
-      // Rename first so the snapshot disappears at once, even if deleting its files takes long.
-      await rename(dir, trash);
-      await rm(trash, { recursive: true, force: true });
-    },
-
-    async list() {
-      let names: string[];
-      try {
-        names = await readdir(snapshotsDir);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-        throw err;
-      }
-      const infos = await Promise.all(
-        names.filter((n) => /^[0-9a-f]{64}$/.test(n)).map((n) => readInfo(`sha256:${n}`)),
-      );
-      return infos.filter((i): i is SnapshotInfo => i !== undefined);
-    },
+    list,
 
     async usage(chainId) {
       if (!(await readInfo(chainId))) throw notFound(`snapshot ${chainId} not found`);
@@ -270,22 +241,12 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
 
     fsPath,
 
-    async collectGarbage() {
-      for (const dir of [stagingDir, trashDir]) {
-        let names: string[];
-        try {
-          names = await readdir(dir);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === "ENOENT") continue;
-          throw err;
-        }
-        // Skip what this process is building right now.
-        const busy = new Set([...inflight.keys()].map(digestHex));
-        await Promise.all(
-          names.filter((n) => !busy.has(n.split("-")[0] ?? "")).map((n) => rm(join(dir, n), { recursive: true, force: true })),
-        );
-      }
+    async remove(keyOrChainId) {
+      if (isSnapshotKey(keyOrChainId)) await removeActive(keyOrChainId);
+      else await removeCommitted(keyOrChainId);
     },
+
+    collectGarbage: () => dirs.collectGarbage(),
   };
 }
 

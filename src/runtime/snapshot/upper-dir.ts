@@ -1,9 +1,10 @@
-// Reads an overlay upper dir (a container's writable layer, or a snapshot's directory) as a list of
-// classified entries. This is overlay form only; what the entries mean relative to the layers below
-// is upper-changes.ts's business, and turning them back into OCI form (".wh." names) is a layer
-// writer's. Both start here.
+// Reads an overlay upper dir (a container's writable layer, or a snapshot's directory): first as
+// the nodes found there with their metadata (walkUpperDir), then as classified entries
+// (readUpperDir). This is overlay form only; what the entries mean relative to the layers below
+// is upper-changes.ts's business, and turning them back into OCI form (".wh." names) is
+// layer-members.ts's. Both start here.
+import { constants, type Stats } from "node:fs";
 import { lstat, readdir } from "node:fs/promises";
-import type { Stats } from "node:fs";
 import { join } from "node:path";
 import type { OpaqueProbe } from "./opaque-probe.ts";
 
@@ -20,22 +21,28 @@ export type UpperEntry =
   | { readonly kind: "dir"; readonly path: string }
   | { readonly kind: "file"; readonly path: string };
 
+/** One node of an upper dir as found: `path` absolute inside the container, its lstat. */
+export interface UpperNode {
+  readonly path: string;
+  readonly st: Stats;
+}
+
 export interface ReadUpperDirOptions {
   readonly opaque: OpaqueProbe;
 }
 
 /** Overlay's whiteout: a character device with device number 0/0. */
-export function isWhiteout(st: Stats): boolean {
-  return st.isCharacterDevice() && st.rdev === 0;
+export function isWhiteout(st: Pick<Stats, "mode" | "rdev">): boolean {
+  return (st.mode & constants.S_IFMT) === constants.S_IFCHR && st.rdev === 0;
 }
 
 /**
- * Every entry under `upperDir` (the root itself excluded), parents before children and siblings
- * by name, so the order is stable and a tar writer can emit it as is. Entries that vanish while
+ * Every node under `upperDir` (the root itself excluded), parents before children and siblings
+ * by name, so the order is stable and a tar writer can emit it as is. Nodes that vanish while
  * we read (a running container) are left out rather than failing the walk.
  */
-export async function readUpperDir(upperDir: string, options: ReadUpperDirOptions): Promise<readonly UpperEntry[]> {
-  const found: { path: string; kind: "whiteout" | "dir" | "file" }[] = [];
+export async function walkUpperDir(upperDir: string): Promise<readonly UpperNode[]> {
+  const found: UpperNode[] = [];
   const walk = async (hostDir: string, containerDir: string): Promise<void> => {
     let names: string[];
     try {
@@ -54,14 +61,20 @@ export async function readUpperDir(upperDir: string, options: ReadUpperDirOption
         if (vanished(err)) continue;
         throw err;
       }
-      if (isWhiteout(st)) found.push({ path, kind: "whiteout" });
-      else if (st.isDirectory()) {
-        found.push({ path, kind: "dir" });
-        await walk(host, path);
-      } else found.push({ path, kind: "file" });
+      found.push({ path, st });
+      if (st.isDirectory()) await walk(host, path);
     }
   };
   await walk(upperDir, "/");
+  return found;
+}
+
+/** The upper dir's entries in walkUpperDir's order, classified; opaque marks from the probe. */
+export async function readUpperDir(upperDir: string, options: ReadUpperDirOptions): Promise<readonly UpperEntry[]> {
+  const found = (await walkUpperDir(upperDir)).map(({ path, st }) => ({
+    path,
+    kind: isWhiteout(st) ? ("whiteout" as const) : st.isDirectory() ? ("dir" as const) : ("file" as const),
+  }));
   const dirs = found.filter((e) => e.kind === "dir");
   const opaque = await options.opaque(dirs.map((e) => join(upperDir, e.path)));
   return found.map((e): UpperEntry =>

@@ -9,6 +9,13 @@ export const WHITEOUT_PREFIX = ".wh.";
 export const OPAQUE_MARKER = ".wh..wh..opq";
 const AUFS_META_PREFIX = ".wh..wh.";
 export const OVERLAY_OPAQUE_XATTR = "trusted.overlay.opaque";
+const OVERLAY_XATTR_PREFIX = "trusted.overlay.";
+
+/**
+ * Overlay's own metadata (opaque, redirect, metacopy, origin, impure, …): never taken from a tar
+ * (it could make the kernel look up paths the image author chose) and never written into one.
+ */
+export const isOverlayXattr = (name: string): boolean => name.startsWith(OVERLAY_XATTR_PREFIX);
 
 export type WhiteoutKind =
   | { readonly kind: "none" }

@@ -1,5 +1,6 @@
-// The text format of `getfattr --dump` / `setfattr --restore`, which lets one setfattr process
-// set every extended attribute of a layer (Node has no setxattr). Pure.
+// The text format of `getfattr --dump` / `setfattr --restore`: one setfattr process sets every
+// extended attribute of a layer, one getfattr process reads those of many files (Node has no
+// xattr calls). Both directions here. Pure.
 import type { XattrSet } from "./layer-tree.ts";
 
 // setfattr unquotes "\ooo" octal escapes in paths and names; escaping every byte outside
@@ -23,4 +24,45 @@ export function formatXattrDump(sets: readonly XattrSet[]): string {
     parts.push(block);
   }
   return parts.join("\n");
+}
+
+/** Parses `getfattr -d -e hex` output: path → (attribute name → encoded value, e.g. "0x79"). */
+export function parseGetfattrDump(text: string): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  let current: Map<string, string> | undefined;
+  for (const line of text.split("\n")) {
+    if (line.startsWith("# file: ")) {
+      current = new Map();
+      out.set(unquoteDumpField(line.slice("# file: ".length)), current);
+    } else if (line !== "" && !line.startsWith("#") && current) {
+      const eq = line.indexOf("=");
+      // An attribute without a value prints as its bare name.
+      if (eq < 0) current.set(unquoteDumpField(line), "");
+      else current.set(unquoteDumpField(line.slice(0, eq)), line.slice(eq + 1));
+    }
+  }
+  return out;
+}
+
+/** The bytes of a value as `getfattr -e hex` prints it ("0x…", or "" for an empty value). */
+export function decodeDumpValue(value: string): Buffer {
+  if (value === "") return Buffer.alloc(0);
+  if (!/^0x([0-9a-fA-F]{2})*$/.test(value)) throw new Error(`unexpected getfattr value ${JSON.stringify(value)}: expected hex`);
+  return Buffer.from(value.slice(2), "hex");
+}
+
+// getfattr writes bytes outside printable ASCII (and "\", "=") as "\ooo" octal escapes; the
+// bytes are UTF-8 of the path, so decode after unescaping, not before.
+export function unquoteDumpField(field: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < field.length; i++) {
+    const m = field[i] === "\\" ? /^[0-7]{3}/.exec(field.slice(i + 1)) : null;
+    if (m) {
+      bytes.push(parseInt(m[0], 8));
+      i += 3;
+    } else {
+      bytes.push(...Buffer.from(field[i] as string, "utf8"));
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
 }

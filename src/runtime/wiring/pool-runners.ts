@@ -41,7 +41,7 @@ export function poolProbeRun(pool: SpawnPool): ProbeRunFn {
   };
 }
 
-// The snapshotter's programs (mknod, mkfifo, setfattr, sync) on the pool: a Debian image has a
+// The snapshotter's programs (mknod, mkfifo, setfattr, getfattr, sync) on the pool: a Debian image has a
 // handful of device nodes per layer, each a fork of the engine on its thread before. Streaming
 // decompression (zstd) keeps execa's pipes.
 export function poolProcessRunner(pool: SpawnPool): ProcessRunner {
@@ -58,7 +58,7 @@ export function poolProcessRunner(pool: SpawnPool): ProcessRunner {
         options.signal,
       );
       if (r.exitCode !== 0) {
-        throw Object.assign(new Error(`${file} ${args.join(" ")}: exit ${r.exitCode}: ${r.stderr.trim()}`), { exitCode: r.exitCode, stderr: r.stderr });
+        throw Object.assign(new Error(`${file} ${args.join(" ")}: exit ${r.exitCode}: ${r.stderr.trim()}`), { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr });
       }
       return { stdout: r.stdout, stderr: r.stderr };
     },

@@ -10,7 +10,7 @@ export function createSnapshotPort(s: Snapshotter): SnapshotPort {
     has: (chainId) => s.has(chainId),
     async ensureLayer(diffIds, index, open, onProgress) {
       const ids = chainIds(diffIds.slice(0, index + 1));
-      await s.prepareLayer(
+      await s.unpackLayer(
         ids[index]!,
         ids[index - 1],
         { diffId: diffIds[index]!, open: (): Readable => open() },

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { invalidArgument } from "../../common/errors.ts";
 import type { ContainerCreateBody, PortBindingBody } from "../../compose/engine-client/index.ts";
-import { serviceToCreateOptions } from "../../compose/execute/index.ts";
+import { serviceToCreateOptions } from "../../compose/plan/index.ts";
 import { LABEL, ONEOFF_TRUE } from "../../compose/labels/index.ts";
 import { parsePortShort, type Project } from "../../compose/model/index.ts";
 import { observe } from "../../compose/observe/index.ts";

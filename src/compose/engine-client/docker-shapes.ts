@@ -145,3 +145,16 @@ export interface VolumeCreateBody {
   readonly DriverOpts?: Readonly<Record<string, string>>;
   readonly Labels?: Readonly<Record<string, string>>;
 }
+
+/** POST /containers/{id}/exec body. */
+export interface ExecCreateBody {
+  readonly Cmd: readonly string[];
+  readonly AttachStdin?: boolean;
+  readonly AttachStdout?: boolean;
+  readonly AttachStderr?: boolean;
+  readonly Tty?: boolean;
+  readonly Env?: readonly string[];
+  readonly Privileged?: boolean;
+  readonly User?: string;
+  readonly WorkingDir?: string;
+}

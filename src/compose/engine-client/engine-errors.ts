@@ -1,7 +1,7 @@
 import { TstackError, type ErrorKind } from "../../common/errors.ts";
 
-// Docker's error responses carry an HTTP status and {"message": …}; dockerode surfaces them as
-// an Error with `statusCode` and `json`. Transport failures carry a Node errno `code`.
+// Docker's error responses carry an HTTP status and {"message": …}; the transport surfaces them
+// as an EngineHttpError with `statusCode` and `json`. Transport failures carry a Node errno `code`.
 
 const STATUS_KINDS: Readonly<Record<number, ErrorKind>> = {
   400: "InvalidArgument",
@@ -33,7 +33,7 @@ interface EngineErrorLike {
   name?: unknown;
 }
 
-/** The engine's own message, without dockerode's "(HTTP code 404) no such container - " prefix. */
+/** The engine's own message, without the "(HTTP code 404) " prefix of the error's own message. */
 export function engineMessage(err: unknown): string {
   const e = (err ?? {}) as EngineErrorLike;
   let json = e.json as { message?: unknown } | string | undefined | null;

@@ -1,35 +1,18 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isKind } from "../../common/errors.ts";
 import { createEngineHttp } from "./engine-http.ts";
 import { createHttpEngineClient, healthFromStatusText, pullQuery } from "./http-engine-client.ts";
+import { json, startStubEngine, type Route, type StubEngine } from "./stub-engine.ts";
 
 // A few Docker Engine API routes answered by a stub server on a unix socket, to check that the
 // client sends Docker's requests and reads Docker's replies (no real engine needed).
-interface Seen {
-  method: string;
-  url: string;
-  body: unknown;
-}
-const seen: Seen[] = [];
-let server: Server;
-let dir: string;
-let socketPath: string;
-
-type Handler = (req: IncomingMessage, body: unknown, res: ServerResponse) => void;
-const json = (res: ServerResponse, status: number, v: unknown) => {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(v));
-};
-const routes: [RegExp, string, Handler][] = [
+const routes: Route[] = [
   [/^\/containers\/json/, "GET", (_q, _b, res) =>
     json(res, 200, [
       {
         Id: "c1", Names: ["/demo-web-1"], Image: "nginx", ImageID: "sha256:img", Labels: { a: "b" }, State: "running",
-        Status: "Up 2 minutes (healthy)", Created: 1700000000,
+        Status: "Up 2 minutes (healthy)", Created: 1700000000, Command: "nginx -g daemon off;",
+        Ports: [{ IP: "0.0.0.0", PrivatePort: 80, PublicPort: 8080, Type: "tcp" }, { PrivatePort: 443, Type: "tcp" }],
         NetworkSettings: { Networks: { demo_default: {} } }, Mounts: [{ Type: "volume", Name: "demo_data" }, { Type: "bind", Source: "/x" }],
       },
     ])],
@@ -42,8 +25,11 @@ const routes: [RegExp, string, Handler][] = [
   [/^\/containers\/c1\/json/, "GET", (_q, _b, res) =>
     json(res, 200, {
       Id: "c1", Name: "/demo-web-1", Image: "sha256:img",
-      State: { Status: "exited", Running: false, ExitCode: 3, Health: { Status: "unhealthy" } },
-      Config: { Labels: { x: "y" }, Healthcheck: { Test: ["CMD", "true"] } },
+      State: {
+        Status: "exited", Running: false, ExitCode: 3, Health: { Status: "unhealthy", Log: [{ Output: "no\n" }, { Output: " refused\n" }] },
+        StartedAt: "2026-01-02T03:04:05.123456789Z", FinishedAt: "0001-01-01T00:00:00Z",
+      },
+      Config: { Labels: { x: "y" }, Healthcheck: { Test: ["CMD", "true"] }, Tty: true },
       NetworkSettings: { Networks: { b: {}, a: {} } },
     })],
   [/^\/images\/create/, "POST", (q, _b, res) => {
@@ -66,29 +52,12 @@ const routes: [RegExp, string, Handler][] = [
   [/^\/volumes\/demo_data$/, "GET", (_q, _b, res) => json(res, 200, { Name: "demo_data", Driver: "local", Labels: { k: "v" } })],
 ];
 
+let engine: StubEngine;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "tstack-engine-client-"));
-  socketPath = join(dir, "engine.sock");
-  server = createServer((req, res) => {
-    let data = "";
-    req.on("data", (c: Buffer) => (data += c.toString()));
-    req.on("end", () => {
-      const body = data === "" ? undefined : (JSON.parse(data) as unknown);
-      seen.push({ method: req.method ?? "", url: req.url ?? "", body });
-      const path = (req.url ?? "").replace(/^\/v[0-9.]+/, "");
-      const route = routes.find(([re, m]) => m === req.method && re.test(path));
-      if (route) route[2](req, body, res);
-      else json(res, 500, { message: `no route ${req.method} ${path}` });
-    });
-  });
-  await new Promise<void>((r) => server.listen(socketPath, r));
+  engine = await startStubEngine(routes);
 });
-afterAll(async () => {
-  await new Promise<void>((r) => server.close(() => r()));
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const client = () => createHttpEngineClient(createEngineHttp({ kind: "unix", socketPath }));
+afterAll(() => engine[Symbol.asyncDispose]());
+const client = () => createHttpEngineClient(createEngineHttp({ kind: "unix", socketPath: engine.socketPath }));
 
 describe("the HTTP engine client", () => {
   it("lists containers by label and reads Docker's summary shape", async () => {
@@ -97,9 +66,11 @@ describe("the HTTP engine client", () => {
       {
         id: "c1", name: "demo-web-1", image: "nginx", imageId: "sha256:img", labels: { a: "b" }, state: "running",
         health: "healthy", created: 1700000000, networks: ["demo_default"], volumes: ["demo_data"],
+        status: "Up 2 minutes (healthy)", command: "nginx -g daemon off;",
+        ports: [{ ip: "0.0.0.0", privatePort: 80, publicPort: 8080, protocol: "tcp" }, { privatePort: 443, protocol: "tcp" }],
       },
     ]);
-    const req = seen.find((s) => s.url.includes("/containers/json"));
+    const req = engine.seen.find((s) => s.url.includes("/containers/json"));
     const url = new URL(req!.url, "http://x");
     expect(url.searchParams.get("all")).toBe("true");
     expect(JSON.parse(url.searchParams.get("filters")!)).toEqual({ label: ["com.docker.compose.project=demo"] });
@@ -109,14 +80,15 @@ describe("the HTTP engine client", () => {
     const d = await client().inspectContainer("c1");
     expect(d).toEqual({
       id: "c1", name: "demo-web-1", imageId: "sha256:img", labels: { x: "y" },
-      state: { status: "exited", running: false, exitCode: 3, health: "unhealthy" }, hasHealthcheck: true, networks: ["a", "b"],
+      state: { status: "exited", running: false, exitCode: 3, health: "unhealthy", healthOutput: "refused", startedAt: "2026-01-02T03:04:05.123456789Z" },
+      hasHealthcheck: true, tty: true, networks: ["a", "b"],
     });
   });
 
   it("sends the create body with the name as a query parameter", async () => {
     const r = await client().createContainer("demo-web-1", { Image: "nginx", Labels: { a: "b" }, HostConfig: { NetworkMode: "demo_default" } });
     expect(r.id).toBe("new1");
-    const req = seen.find((s) => s.url.includes("/containers/create"))!;
+    const req = engine.seen.find((s) => s.url.includes("/containers/create"))!;
     expect(new URL(req.url, "http://x").searchParams.get("name")).toBe("demo-web-1");
     expect(req.body).toMatchObject({ Image: "nginx", Labels: { a: "b" }, HostConfig: { NetworkMode: "demo_default" } });
   });
@@ -131,7 +103,7 @@ describe("the HTTP engine client", () => {
   });
 
   it("reports an unreachable engine as Unavailable", async () => {
-    const c = createHttpEngineClient(createEngineHttp({ kind: "unix", socketPath: join(dir, "nope.sock") }));
+    const c = createHttpEngineClient(createEngineHttp({ kind: "unix", socketPath: "/nonexistent/nope.sock" }));
     const e = await c.listContainers({ labels: [] }).catch((x: unknown) => x);
     expect(isKind(e, "Unavailable")).toBe(true);
   });
@@ -144,7 +116,7 @@ describe("the HTTP engine client", () => {
       { status: "Downloading", id: "l1", current: 5, total: 10 },
       { status: "Status: Downloaded newer image" },
     ]);
-    const pull = seen.find((s) => s.url.includes("/images/create"))!;
+    const pull = engine.seen.find((s) => s.url.includes("/images/create"))!;
     expect(Object.fromEntries(new URL(pull.url, "http://x").searchParams)).toEqual({ fromImage: "nginx", tag: "latest" });
     const e = await client().pullImage("bad").catch((x: unknown) => x);
     expect(isKind(e, "NotFound")).toBe(true);
@@ -162,16 +134,16 @@ describe("the HTTP engine client", () => {
       { type: "container", action: "health_status: healthy", id: "c1", attributes: { name: "demo-db-1" }, timeNano: 5 },
       { type: "container", action: "die", id: "c1", attributes: { exitCode: "0" }, timeNano: 6 },
     ]);
-    const req = seen.find((s) => s.url.includes("/events"))!;
+    const req = engine.seen.find((s) => s.url.includes("/events"))!;
     expect(JSON.parse(new URL(req.url, "http://x").searchParams.get("filters")!)).toEqual({ label: ["com.docker.compose.project=demo"] });
   });
 
   it("sends stop's timeout and remove's force and volumes as Docker's query parameters", async () => {
     await client().stopContainer("c1", { timeoutSeconds: 3 });
     await client().removeContainer("c1", { force: true, volumes: true });
-    const stop = seen.find((s) => s.method === "POST" && s.url.startsWith("/containers/c1/stop"))!;
+    const stop = engine.seen.find((s) => s.method === "POST" && s.url.startsWith("/containers/c1/stop"))!;
     expect(new URL(stop.url, "http://x").searchParams.get("t")).toBe("3");
-    const rm = seen.find((s) => s.method === "DELETE" && s.url.startsWith("/containers/c1"))!;
+    const rm = engine.seen.find((s) => s.method === "DELETE" && s.url.startsWith("/containers/c1"))!;
     expect(Object.fromEntries(new URL(rm.url, "http://x").searchParams)).toEqual({ force: "true", v: "true" });
   });
 

@@ -1,4 +1,4 @@
-export { createHttpEngineClient, healthFromStatusText, pullQuery } from "./http-engine-client.ts";
+export { createHttpEngineClient, healthFromStatusText, pullQuery, splitTag } from "./http-engine-client.ts";
 export { createEngineHttp, EngineHttpError, type EngineAddress, type EngineHttp } from "./engine-http.ts";
 export { engineMessage, toEngineError } from "./engine-errors.ts";
 export { FakeEngineClient } from "./fake-engine-client.ts";

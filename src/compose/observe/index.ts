@@ -1,3 +1,3 @@
-export { observe, observedContainerOf } from "./observe.ts";
+export { observe, observedContainerOf, projectContainers, shortLabel, type ContainerQuery } from "./observe.ts";
 export { emptyObservedState } from "./observed-state.ts";
 export type { ObservedContainer, ObservedNetwork, ObservedState, ObservedVolume } from "./observed-state.ts";

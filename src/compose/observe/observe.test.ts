@@ -5,7 +5,7 @@ import { observe, observedContainerOf } from "./index.ts";
 
 const summary = (labels: Record<string, string>, over: Partial<Parameters<typeof observedContainerOf>[0]> = {}) => ({
   id: "id1", name: "demo-web-1", image: "nginx", imageId: "sha256:run", labels, state: "running" as const, health: "healthy" as const,
-  created: 5, networks: ["demo_default"], volumes: [], ...over,
+  created: 5, networks: ["demo_default"], volumes: [], status: "Up", command: "nginx", ports: [], ...over,
 });
 
 describe("observe", () => {

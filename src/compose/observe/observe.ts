@@ -17,9 +17,7 @@ export async function observe(client: EngineClient, projectName: string, opts: {
   ]);
   return {
     projectName,
-    containers: containers
-      .map(observedContainerOf)
-      .sort((a, b) => compareStrings(a.service, b.service) || a.number - b.number || a.created - b.created),
+    containers: containers.map(observedContainerOf).sort(byServiceAndNumber),
     networks: networks
       .map((n) => ({ id: n.id, name: n.name, key: n.labels[LABEL.network] ?? "", labels: n.labels }))
       .sort((a, b) => compareStrings(a.name, b.name)),
@@ -29,11 +27,33 @@ export async function observe(client: EngineClient, projectName: string, opts: {
   };
 }
 
+export interface ContainerQuery {
+  /** Only these services' containers; all when empty or absent. */
+  readonly services?: readonly string[];
+  /** Only containers that are not stopped (running, paused, restarting). */
+  readonly live?: boolean;
+  /** Include one-off (`run`) containers (default false). */
+  readonly oneoff?: boolean;
+}
+
+/** The project's containers (of some services), as `ps`, `logs`, `exec` and the others see them. */
+export async function projectContainers(client: EngineClient, projectName: string, q: ContainerQuery = {}, opts: { signal?: AbortSignal } = {}): Promise<ObservedContainer[]> {
+  const wanted = q.services !== undefined && q.services.length > 0 ? new Set(q.services) : undefined;
+  const list = await client.listContainers({ labels: [projectFilter(projectName)], ...(q.live === true ? { live: true } : {}) }, { signal: opts.signal });
+  return list
+    .map(observedContainerOf)
+    .filter((c) => (q.oneoff === true || !c.oneoff) && (wanted === undefined || wanted.has(c.service)))
+    .sort(byServiceAndNumber);
+}
+
+// Deterministic: the planner's output and ps's rows do not depend on the engine's order.
+const byServiceAndNumber = (a: ObservedContainer, b: ObservedContainer) =>
+  compareStrings(a.service, b.service) || a.number - b.number || a.created - b.created || compareStrings(a.name, b.name);
+
 export function observedContainerOf(c: ContainerSummary): ObservedContainer {
   const n = Number.parseInt(c.labels[LABEL.containerNumber] ?? "", 10);
   return {
-    id: c.id,
-    name: c.name,
+    ...c,
     service: c.labels[LABEL.service] ?? "",
     number: Number.isFinite(n) && n > 0 ? n : 0,
     oneoff: c.labels[LABEL.oneoff] === ONEOFF_TRUE,
@@ -41,11 +61,10 @@ export function observedContainerOf(c: ContainerSummary): ObservedContainer {
     // The engine's ImageID is what the container really runs; compose's image label may hold a
     // repo digest instead of an ID, so it is only a fallback.
     imageId: c.imageId !== "" ? c.imageId : (c.labels[LABEL.image] ?? ""),
-    state: c.state,
-    health: c.health,
-    created: c.created,
-    networks: c.networks,
-    volumes: c.volumes,
-    labels: c.labels,
   };
+}
+
+/** "web-1": the service and replica, as compose prefixes log lines; one-offs keep their name. */
+export function shortLabel(c: Pick<ObservedContainer, "service" | "number" | "oneoff" | "name">): string {
+  return c.oneoff || c.number === 0 ? c.name : `${c.service}-${c.number}`;
 }

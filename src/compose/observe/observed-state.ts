@@ -1,24 +1,15 @@
-import type { ContainerStatus, HealthStatus } from "../engine-client/engine-client.ts";
+import type { ContainerSummary } from "../engine-client/engine-client.ts";
 
-/** A container the project owns, read from its labels. */
-export interface ObservedContainer {
-  readonly id: string;
-  readonly name: string;
+/** A container the project owns: the engine's summary, and what its labels say about it. */
+export interface ObservedContainer extends ContainerSummary {
   readonly service: string;
   /** NaN-free: containers without a readable number label get 0 (never a wanted number). */
   readonly number: number;
   readonly oneoff: boolean;
   /** `com.docker.compose.config-hash`; "" when absent. */
   readonly configHash: string;
-  /** The ID of the image the container was created from (the engine's ImageID). */
+  /** The ID of the image the container was created from (the engine's ImageID, else its image label). */
   readonly imageId: string;
-  readonly state: ContainerStatus;
-  readonly health: HealthStatus;
-  /** Unix seconds. */
-  readonly created: number;
-  readonly networks: readonly string[];
-  readonly volumes: readonly string[];
-  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface ObservedNetwork {

@@ -1,5 +1,5 @@
 import { invalidArgument } from "../../common/errors.ts";
-import { serviceToCreateOptions } from "../execute/service-to-create.ts";
+import { serviceToCreateOptions } from "./service-to-create.ts";
 import { networkLabels, replacementName, volumeLabels } from "../labels/index.ts";
 import type { NetworkConfig, Project, ServiceConfig } from "../model/index.ts";
 import type { ObservedContainer, ObservedState } from "../observe/index.ts";

@@ -19,6 +19,10 @@ export function upState(project: Project, images: Readonly<Record<string, string
       containers.push({
         id: `id-${name}`,
         name,
+        image: imageRef(project, s),
+        status: "Up",
+        command: "",
+        ports: [],
         service: s.name,
         number: n,
         oneoff: false,

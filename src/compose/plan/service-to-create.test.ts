@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LABEL } from "../labels/index.ts";
 import { configHash } from "../model/index.ts";
-import { projectFromYaml } from "../plan/test-fixtures.ts";
+import { projectFromYaml } from "./test-fixtures.ts";
 import { serviceToCreateOptions } from "./service-to-create.ts";
 
 const FULL = `

@@ -1,6 +1,6 @@
 import { failedPrecondition } from "../common/errors.ts";
 import { CategorizedError } from "./cli-errors.ts";
-import { openEngineLine, withDockerode, type EngineConnection, type EngineLine } from "./engine-connection.ts";
+import { openEngineLine, type EngineLine } from "./engine-connection.ts";
 import { daemonPathsOf, type DaemonPaths } from "./engine-paths.ts";
 import { useColor, type GlobalOptions } from "./global-options.ts";
 import { readAll, writeLine, type CliIo } from "./io.ts";
@@ -31,15 +31,13 @@ export interface CommandContext {
    * `logs`): from the project when one loads, else from -p / COMPOSE_PROJECT_NAME.
    */
   projectOrName(services?: readonly string[]): Promise<{ readonly name: string; readonly loaded?: LoadedProject }>;
-  /** The engine, started if need be, with the compose layer's client: no dockerode loaded. */
+  /** The engine, started if need be, with the compose layer's client. */
   engineLine(): Promise<EngineLine>;
-  /** The same line with dockerode, for what does not go through the EngineClient yet. */
-  engine(): Promise<EngineConnection>;
 }
 
 export interface ContextDeps {
   /** Replaces the real engine connection (tests pass a fake). */
-  readonly connect?: (ctx: CommandContext) => Promise<EngineConnection>;
+  readonly connect?: (ctx: CommandContext) => Promise<EngineLine>;
   readonly loaderFs?: LoaderFs;
   /**
    * The project cache's directory and build identity; null = no cache. Default: from the
@@ -52,7 +50,6 @@ export function createContext(io: CliIo, global: GlobalOptions, deps: ContextDep
   let loaded: Promise<LoadedProject> | undefined;
   let loadedFor: string | undefined;
   let line: Promise<EngineLine> | undefined;
-  let engine: Promise<EngineConnection> | undefined;
   const paths = daemonPathsOf(io.env);
   const loadInput = (services: readonly string[]): ProjectLoadInput => ({
     global,
@@ -131,10 +128,6 @@ export function createContext(io: CliIo, global: GlobalOptions, deps: ContextDep
             notice: (l) => writeLine(io.stderr, l),
           });
       return line;
-    },
-    engine() {
-      engine ??= deps.connect ? deps.connect(ctx) : ctx.engineLine().then(withDockerode);
-      return engine;
     },
   };
   return ctx;

@@ -1,6 +1,4 @@
-import { Agent, type AgentOptions } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
-import type Dockerode from "dockerode";
 import { invalidArgument, unavailable } from "../common/errors.ts";
 import { createEngineHttp, type EngineAddress, type EngineHttp } from "../compose/engine-client/engine-http.ts";
 import { createHttpEngineClient } from "../compose/engine-client/http-engine-client.ts";
@@ -28,31 +26,11 @@ export function engineAddressOf(host: string): EngineAddress {
   return { kind: "tcp", protocol, host: m[2] as string, port: m[3] !== undefined ? Number(m[3]) : protocol === "https" ? 2376 : 2375 };
 }
 
-/**
- * dockerode options for an address. On a unix socket the Host header is set, as the docker CLI
- * does, and the agent carries an empty TLS server name (see engine-http.ts).
- */
-export function dockerodeOptionsOf(a: EngineAddress): Dockerode.DockerOptions {
-  if (a.kind === "unix") return { socketPath: a.socketPath, headers: { Host: "api.moby.localhost" }, agent: unixAgent() } as Dockerode.DockerOptions;
-  return { protocol: a.protocol, host: a.host, port: a.port };
-}
-
-let sharedAgent: Agent | undefined;
-function unixAgent(): Agent {
-  sharedAgent ??= new Agent({ keepAlive: true, servername: "" } as AgentOptions);
-  return sharedAgent;
-}
-
 /** A line to an engine that answers: its address and the compose layer's client (plain HTTP). */
 export interface EngineLine {
   readonly endpoint: EngineEndpoint;
   readonly http: EngineHttp;
   readonly client: EngineClient;
-}
-
-/** An engine line plus dockerode, for the commands that still speak to the engine through it. */
-export interface EngineConnection extends EngineLine {
-  readonly docker: Dockerode;
 }
 
 export interface ConnectDeps {
@@ -69,7 +47,7 @@ export interface ConnectDeps {
 /**
  * Opens a line to the engine. For tstack's own engine, starts it when its socket is absent or
  * refuses connections (a stale socket of a crashed engine), as a detached process with its own
- * session, and waits for `/_ping`. A DOCKER_HOST engine is never started. Loads no dockerode.
+ * session, and waits for `/_ping`. A DOCKER_HOST engine is never started.
  */
 export async function openEngineLine(deps: ConnectDeps): Promise<EngineLine> {
   const endpoint = endpointOf(deps.host, deps.paths);
@@ -86,12 +64,6 @@ export async function openEngineLine(deps: ConnectDeps): Promise<EngineLine> {
     }
   }
   return { endpoint, http, client: createHttpEngineClient(http) };
-}
-
-/** The line plus a dockerode instance on the same address. */
-export async function withDockerode(line: EngineLine): Promise<EngineConnection> {
-  const { default: Docker } = await import("dockerode");
-  return { ...line, docker: new Docker(dockerodeOptionsOf(line.endpoint.address)) };
 }
 
 /** Whether an engine answers, is absent (no socket, or nobody listening), or is there but silent. */

@@ -51,9 +51,9 @@ describe("global options", () => {
 describe("command options", () => {
   it("up", async () => {
     const { inv } = await parse(["up", "-d", "--no-deps", "--scale", "web=3", "--scale", "db=0", "--pull", "never", "-t", "5", "--no-recreate", "web", "db"]);
-    expect(upOptionsOf(inv)).toMatchObject({
+    expect(upOptionsOf(inv).up).toMatchObject({
       services: ["web", "db"],
-      detach: true,
+      then: { kind: "detach" },
       noDeps: true,
       noRecreate: true,
       forceRecreate: false,
@@ -61,16 +61,15 @@ describe("command options", () => {
       pull: "never",
       timeoutSeconds: 5,
       noStart: false,
-      wait: false,
     });
   });
   it("up rejects contradictions and bad scales", async () => {
     await expect(parse(["up", "-d", "--abort-on-container-exit"]).then(({ inv }) => upOptionsOf(inv))).rejects.toThrow(/incompatible/);
     await expect(parse(["up", "--scale", "web"]).then(({ inv }) => upOptionsOf(inv))).rejects.toThrow(/SERVICE=NUMBER/);
     const { inv } = await parse(["up", "--wait", "--wait-timeout", "30"]);
-    expect(upOptionsOf(inv)).toMatchObject({ wait: true, detach: true, waitTimeoutSeconds: 30 });
+    expect(upOptionsOf(inv).up.then).toEqual({ kind: "wait", timeoutSeconds: 30 });
     const attached = upOptionsOf((await parse(["up", "--exit-code-from", "test", "--no-log-prefix", "--no-color"])).inv);
-    expect(attached).toMatchObject({ abortOnContainerExit: true, exitCodeFrom: "test", logPrefix: false, color: false, detach: false });
+    expect(attached).toMatchObject({ up: { then: { kind: "attach", abortOnContainerExit: true, exitCodeFrom: "test" } }, logPrefix: false, color: false });
   });
   it("down, ps, logs", async () => {
     expect(downOptionsOf((await parse(["down", "-v", "--rmi", "local", "--remove-orphans", "-t", "0"])).inv)).toEqual({

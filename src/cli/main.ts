@@ -12,7 +12,7 @@ export interface CommandModule {
   run(ctx: CommandContext, inv: Invocation): Promise<void>;
 }
 
-// Loaded on demand so that `--version`, `--help` and light commands skip compose and dockerode.
+// Loaded on demand so that `--version`, `--help` and light commands skip compose and the engine client.
 const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   config: () => import("./commands/config.ts"),
   up: () => import("./commands/up.ts"),

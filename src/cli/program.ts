@@ -31,7 +31,7 @@ const int = (flag: string) => (v: string) => {
 /**
  * The whole command-line surface, declarative and free of effects: commander parses argv and
  * hands each command's positional arguments and options to `dispatch`. The heavy modules
- * (compose, dockerode) are only loaded by the dispatched command, which keeps `--version`
+ * (compose, the engine client) are only loaded by the dispatched command, which keeps `--version`
  * and `--help` fast. Each command's help ends with examples and the environment variables it
  * reads (help-extras.ts); `tstack completion` reads this tree to write its scripts.
  */

@@ -6,7 +6,6 @@ import { ComposeValidationError, validateTree } from "../compose/validate/index.
 import { categorize } from "./cli-errors.ts";
 import { splitList, type GlobalOptions } from "./global-options.ts";
 
-export { resolveEnvironments, serviceEnvironment } from "./service-environment.ts";
 
 /**
  * A loaded project and what was learnt on the way, as commands get it: from a full load or from

@@ -3,10 +3,10 @@ import { describe, expect, it, vi } from "vitest";
 import type { CliIo } from "../io.ts";
 import { runCli } from "../main.ts";
 
-// `tstack completion` must stay as cheap as --help: loading the engine client or the compose
-// loader's parsers fails this file.
-vi.mock("dockerode", () => {
-  throw new Error("dockerode was loaded");
+// `tstack completion` must stay as cheap as --help: loading compose's planner or its loader's
+// parsers fails this file.
+vi.mock("../../compose/plan/index.ts", () => {
+  throw new Error("the compose planner was loaded");
 });
 vi.mock("yaml", () => {
   throw new Error("yaml (the compose loader) was loaded");
@@ -36,14 +36,14 @@ async function tstack(...argv: string[]) {
 
 describe("tstack completion", () => {
   it("the guard works: those modules cannot be loaded in this file", async () => {
-    await expect(import("dockerode")).rejects.toThrow(/error when mocking a module/);
+    await expect(import("../../compose/plan/index.ts")).rejects.toThrow(/error when mocking a module/);
   });
 
   it.each([
     ["bash", "complete -F _tstack tstack"],
     ["zsh", "#compdef tstack"],
     ["fish", "complete -c tstack "],
-  ])("prints the %s script without loading compose or dockerode", async (shell, marker) => {
+  ])("prints the %s script without loading compose", async (shell, marker) => {
     const r = await tstack("completion", shell);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);

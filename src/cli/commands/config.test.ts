@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { memoryLoaderFs } from "../../compose/load/index.ts";
-import { FakeEngineClient } from "../../compose/engine-client/index.ts";
 import { globalOptionsOf } from "../global-options.ts";
 import { loadProject } from "../project.ts";
 import { renderConfig } from "./config.ts";
-import { planUp, upOptionsOf } from "./up.ts";
-import { formatPlan } from "../../compose/plan/index.ts";
 
 const COMPOSE = `
 name: demo
@@ -121,26 +118,5 @@ describe("config", () => {
     await expect(loadProject({ global: g, cwd: "/none", env: {}, fs: memoryLoaderFs({}) })).rejects.toMatchObject({ category: "compose-file-not-found" });
     const bad = memoryLoaderFs({ "/b/compose.yaml": "services:\n  web:\n    image: x\n    ports: ['80800:80']\n" });
     await expect(loadProject({ global: g, cwd: "/b", env: {}, fs: bad })).rejects.toMatchObject({ category: "compose-invalid" });
-  });
-});
-
-describe("up --dry-run", () => {
-  it("plans a first up against an empty engine, pulling only missing images", async () => {
-    const loaded = await load();
-    const client = new FakeEngineClient();
-    client.images.set("redis:7", "sha256:redis");
-    const opts = upOptionsOf({ command: "up", args: [], options: { dryRun: true, detach: true } });
-    expect(formatPlan(await planUp(client, loaded, opts))).toMatchInlineSnapshot(`
-      "#1 create network demo_default: not found
-      #2 create volume demo_data: not found
-      #3 pull image busybox:1.36: image not present
-      #4 create container demo-db-1: no existing container (after #1, #2)
-      #5 start container demo-db-1: created (after #4)
-      #6 create container demo-backend-1: no existing container (after #1, #3)
-      #7 wait for db healthy: backend waits for db to be healthy (after #5)
-      #8 start container demo-backend-1: created (after #6, #7)
-      "
-    `);
-    expect(client.calls.filter((c) => c.startsWith("create") || c.startsWith("start"))).toEqual([]);
   });
 });

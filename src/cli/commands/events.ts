@@ -1,7 +1,9 @@
-import { LABEL, projectFilter } from "../../compose/labels/index.ts";
 import type { EngineEvent } from "../../compose/engine-client/index.ts";
+import { LABEL } from "../../compose/labels/index.ts";
+import { events } from "../../compose/stack/events.ts";
 import type { CommandContext } from "../context.ts";
 import type { Invocation } from "../program.ts";
+import { stackOf } from "../stack-context.ts";
 
 /** `2024-05-01 10:00:00.000000 container start <id> (name=…, image=…)` or one JSON object. Pure. */
 export function formatEvent(e: EngineEvent, json: boolean): string {
@@ -14,10 +16,6 @@ export function formatEvent(e: EngineEvent, json: boolean): string {
 
 export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
   const { name } = await ctx.projectOrName();
-  const conn = await ctx.engine();
   const json = inv.options["json"] === true;
-  for await (const e of conn.client.events({ filters: { type: ["container"], label: [projectFilter(name)] }, signal: ctx.io.interrupt.signal })) {
-    if (inv.args.length > 0 && !inv.args.includes(e.attributes[LABEL.service] ?? "")) continue;
-    ctx.out(formatEvent(e, json));
-  }
+  for await (const e of events(await stackOf(ctx), name, inv.args)) ctx.out(formatEvent(e, json));
 }

@@ -1,13 +1,12 @@
-import type { Duplex } from "node:stream";
-import { failedPrecondition } from "../../common/errors.ts";
-import { toEngineError } from "../../compose/engine-client/index.ts";
+import { exec } from "../../compose/stack/exec.ts";
 import { ExitStatus } from "../cli-errors.ts";
-import { listProjectContainers } from "../containers.ts";
 import { checkServices, type CommandContext } from "../context.ts";
-import { pipeSession } from "../exec-session.ts";
+import { terminalOf } from "../session-terminal.ts";
 import type { Invocation } from "../program.ts";
+import { stackOf } from "../stack-context.ts";
 
-export interface ExecOptions {
+/** `exec`'s command line. */
+export interface ExecArgs {
   readonly service: string;
   readonly command: readonly string[];
   /** undefined = a TTY when stdout is one. */
@@ -21,7 +20,7 @@ export interface ExecOptions {
   readonly privileged: boolean;
 }
 
-export function execOptionsOf(inv: Invocation): ExecOptions {
+export function execOptionsOf(inv: Invocation): ExecArgs {
   const o = inv.options;
   const [service = "", ...command] = inv.args;
   return {
@@ -42,33 +41,6 @@ export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
   const o = execOptionsOf(inv);
   const { name, loaded } = await ctx.projectOrName();
   checkServices(loaded, [o.service]);
-  const conn = await ctx.engine();
-  const c = (await listProjectContainers(conn.docker, name, { services: [o.service], all: false })).find((x) => x.number === o.index && x.state === "running");
-  if (c === undefined) throw failedPrecondition(`service "${o.service}" is not running${o.index !== 1 ? ` (replica ${o.index})` : ""}`);
-  const tty = o.tty ?? ctx.io.stdout.isTTY === true;
-  const stdin = o.interactive && !o.detach;
-  try {
-    const exec = await conn.docker.getContainer(c.id).exec({
-      Cmd: [...o.command],
-      AttachStdin: stdin,
-      AttachStdout: !o.detach,
-      AttachStderr: !o.detach,
-      Tty: tty,
-      Env: [...o.env],
-      Privileged: o.privileged,
-      ...(o.user !== undefined ? { User: o.user } : {}),
-      ...(o.workdir !== undefined ? { WorkingDir: o.workdir } : {}),
-    });
-    if (o.detach) {
-      await exec.start({ Detach: true });
-      return;
-    }
-    const stream = (await exec.start({ hijack: true, stdin, Tty: tty })) as unknown as Duplex;
-    await pipeSession(ctx.io, stream, { tty, stdin }, (h, w) => exec.resize({ h, w }));
-    const info = (await exec.inspect()) as { ExitCode?: number | null };
-    if ((info.ExitCode ?? 0) !== 0) throw new ExitStatus(info.ExitCode ?? 1);
-  } catch (err) {
-    if (err instanceof ExitStatus) throw err;
-    throw toEngineError(err, `exec in ${c.name}`);
-  }
+  const code = await exec(await stackOf(ctx), name, { ...o, tty: o.tty ?? ctx.io.stdout.isTTY === true }, terminalOf(ctx.io));
+  if (code !== 0) throw new ExitStatus(code);
 }

@@ -1,33 +1,19 @@
-import { listProjectContainers } from "../containers.ts";
+import { splitTag } from "../../compose/engine-client/index.ts";
+import { images } from "../../compose/stack/images.ts";
 import type { CommandContext } from "../context.ts";
 import type { Invocation } from "../program.ts";
+import { stackOf } from "../stack-context.ts";
 import { table } from "../table.ts";
-import { splitRef } from "./push.ts";
 
 export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
   const { name } = await ctx.projectOrName();
-  const conn = await ctx.engine();
-  const containers = await listProjectContainers(conn.docker, name, { services: inv.args });
-  const rows: { container: string; repo: string; tag: string; id: string; size: number }[] = [];
-  for (const c of containers) {
-    let id = "";
-    let size = 0;
-    try {
-      const i = (await conn.docker.getImage(c.image).inspect()) as { Id?: string; Size?: number };
-      id = i.Id ?? "";
-      size = i.Size ?? 0;
-    } catch {
-      // image removed since; still list the container
-    }
-    const { repo, tag } = splitRef(c.image);
-    rows.push({ container: c.name, repo, tag, id, size });
-  }
+  const rows = await images(await stackOf(ctx), name, inv.args);
   if (inv.options["quiet"] === true) {
     ctx.io.stdout.write([...new Set(rows.map((r) => r.id))].map((i) => `${i}\n`).join(""));
   } else if (inv.options["format"] === "json") {
-    ctx.out(JSON.stringify(rows.map((r) => ({ ContainerName: r.container, Repository: r.repo, Tag: r.tag, ID: r.id, Size: r.size }))));
+    ctx.out(JSON.stringify(rows.map((r) => ({ ContainerName: r.container, Repository: splitTag(r.image).repo, Tag: splitTag(r.image).tag, ID: r.id, Size: r.size }))));
   } else {
-    ctx.io.stdout.write(table(["CONTAINER", "REPOSITORY", "TAG", "IMAGE ID", "SIZE"], rows.map((r) => [r.container, r.repo, r.tag, r.id.replace(/^sha256:/, "").slice(0, 12), humanSize(r.size)])));
+    ctx.io.stdout.write(table(["CONTAINER", "REPOSITORY", "TAG", "IMAGE ID", "SIZE"], rows.map((r) => [r.container, splitTag(r.image).repo, splitTag(r.image).tag, r.id.replace(/^sha256:/, "").slice(0, 12), humanSize(r.size)])));
   }
 }
 

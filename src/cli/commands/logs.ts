@@ -1,8 +1,9 @@
+import { logs } from "../../compose/stack/logs.ts";
 import type { CommandContext } from "../context.ts";
 import { checkServices } from "../context.ts";
-import { colorFor, formatLogLine, timeArg } from "../logs/log-format.ts";
-import { followLogs } from "../logs/log-follower.ts";
+import { logPrinter, timeArg } from "../logs/log-format.ts";
 import type { Invocation } from "../program.ts";
+import { stackOf } from "../stack-context.ts";
 
 export interface LogsOptions {
   readonly services: readonly string[];
@@ -35,28 +36,21 @@ export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
   const opts = logsOptionsOf(inv);
   const { name, loaded } = await ctx.projectOrName();
   checkServices(loaded, opts.services);
-  const conn = await ctx.engine();
   const all = loaded !== undefined ? Object.keys(loaded.project.services).sort() : [...opts.services].sort();
-  const width = Math.max(...all.map((s) => s.length + 3), 0);
-  const color = opts.color && ctx.color;
+  const printer = logPrinter(ctx.out, all, { prefix: opts.prefix, color: opts.color && ctx.color, width: Math.max(...all.map((s) => s.length + 3), 0) });
   const now = ctx.io.now();
-  await followLogs(
-    conn.docker,
-    (line) => {
-      let i = all.indexOf(line.service);
-      if (i < 0) i = all.length;
-      ctx.out(formatLogLine(line, { prefix: opts.prefix, width, ...(color ? { color: colorFor(i) } : {}) }));
-    },
+  await logs(
+    await stackOf(ctx),
+    name,
     {
-      projectName: name,
       services: opts.services,
       follow: opts.follow,
-      tail: opts.tail,
+      ...(opts.tail !== "all" ? { tail: Number(opts.tail) } : {}),
       ...(opts.since !== undefined ? { since: timeArg(opts.since, now) } : {}),
       ...(opts.until !== undefined ? { until: timeArg(opts.until, now) } : {}),
       timestamps: opts.timestamps,
       ...(opts.index !== undefined ? { index: opts.index } : {}),
-      signal: ctx.io.interrupt.signal,
     },
+    printer,
   );
 }

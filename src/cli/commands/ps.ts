@@ -1,8 +1,11 @@
-import { listProjectContainers, type ProjectContainer } from "../containers.ts";
+import { compareStrings } from "../../common/compare-strings.ts";
+import type { PortSummary } from "../../compose/engine-client/index.ts";
+import type { ObservedContainer } from "../../compose/observe/index.ts";
+import { ps } from "../../compose/stack/ps.ts";
 import type { CommandContext } from "../context.ts";
 import type { Invocation } from "../program.ts";
+import { stackOf } from "../stack-context.ts";
 import { table } from "../table.ts";
-import { compareStrings } from "../../common/compare-strings.ts";
 
 export interface PsOptions {
   readonly services: readonly string[];
@@ -26,22 +29,20 @@ export function psOptionsOf(inv: Invocation): PsOptions {
 }
 
 /** "0.0.0.0:8080->80/tcp, 443/tcp" as docker prints a container's ports. */
-export function formatPorts(ports: ProjectContainer["ports"]): string {
+export function formatPorts(ports: readonly PortSummary[]): string {
   return [...ports]
-    .sort((a, b) => a.PrivatePort - b.PrivatePort || compareStrings(a.IP ?? "", b.IP ?? ""))
-    .map((p) => (p.PublicPort !== undefined && p.PublicPort !== 0 ? `${p.IP !== undefined && p.IP !== "" ? (p.IP.includes(":") ? `[${p.IP}]` : p.IP) : "0.0.0.0"}:${p.PublicPort}->${p.PrivatePort}/${p.Type}` : `${p.PrivatePort}/${p.Type}`))
+    .sort((a, b) => a.privatePort - b.privatePort || compareStrings(a.ip ?? "", b.ip ?? ""))
+    .map((p) => (p.publicPort !== undefined ? `${p.ip !== undefined ? (p.ip.includes(":") ? `[${p.ip}]` : p.ip) : "0.0.0.0"}:${p.publicPort}->${p.privatePort}/${p.protocol}` : `${p.privatePort}/${p.protocol}`))
     .join(", ");
 }
 
 /** The text `ps` prints. Pure. */
-export function renderPs(containers: readonly ProjectContainer[], opts: PsOptions): string {
-  let rows = [...containers];
-  if (opts.status.length > 0) rows = rows.filter((c) => opts.status.includes(c.state));
+export function renderPs(rows: readonly ObservedContainer[], opts: Pick<PsOptions, "quiet" | "servicesOnly" | "format">): string {
   if (opts.quiet) return rows.map((c) => `${c.id}\n`).join("");
   if (opts.servicesOnly) return [...new Set(rows.map((c) => c.service))].map((s) => `${s}\n`).join("");
   if (opts.format === "json") {
     return `${JSON.stringify(
-      rows.map((c) => ({ ID: c.id, Name: c.name, Image: c.image, Command: c.command, Project: c.labels["com.docker.compose.project"] ?? "", Service: c.service, Created: c.created, State: c.state, Status: c.status, Publishers: c.ports.map((p) => ({ URL: p.IP ?? "", TargetPort: p.PrivatePort, PublishedPort: p.PublicPort ?? 0, Protocol: p.Type })) })),
+      rows.map((c) => ({ ID: c.id, Name: c.name, Image: c.image, Command: c.command, Project: c.labels["com.docker.compose.project"] ?? "", Service: c.service, Created: c.created, State: c.state, Status: c.status, Publishers: c.ports.map((p) => ({ URL: p.ip ?? "", TargetPort: p.privatePort, PublishedPort: p.publicPort ?? 0, Protocol: p.protocol })) })),
     )}\n`;
   }
   return table(
@@ -53,7 +54,5 @@ export function renderPs(containers: readonly ProjectContainer[], opts: PsOption
 export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
   const opts = psOptionsOf(inv);
   const { name } = await ctx.projectOrName();
-  const conn = await ctx.engine();
-  const containers = await listProjectContainers(conn.docker, name, { services: opts.services, all: opts.all || opts.status.length > 0, oneoff: opts.all });
-  ctx.io.stdout.write(renderPs(containers, opts));
+  ctx.io.stdout.write(renderPs(await ps(await stackOf(ctx), name, opts), opts));
 }

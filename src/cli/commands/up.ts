@@ -1,34 +1,22 @@
 import { invalidArgument } from "../../common/errors.ts";
-import type { EngineClient } from "../../compose/engine-client/index.ts";
-import { observe } from "../../compose/observe/index.ts";
-import { formatPlan, plan, type Plan, type PullPolicy } from "../../compose/plan/index.ts";
-import { categorize } from "../cli-errors.ts";
+import type { Project } from "../../compose/model/index.ts";
+import { formatPlan, type PullPolicy } from "../../compose/plan/index.ts";
+import type { AttachOptions } from "../../compose/stack/attach.ts";
+import { up, type UpOptions } from "../../compose/stack/up.ts";
+import { categorize, ExitStatus } from "../cli-errors.ts";
 import type { CommandContext } from "../context.ts";
 import type { Invocation } from "../program.ts";
-import type { LoadedProject } from "../project.ts";
-import { resolveEnvironments } from "../service-environment.ts";
-import { resolveImages, runPlan } from "../stack-ops.ts";
+import { stackOf } from "../stack-context.ts";
+import { stackCall } from "../stack-errors.ts";
 
-export interface UpOptions {
-  readonly services: readonly string[];
-  readonly detach: boolean;
-  readonly dryRun: boolean;
-  readonly forceRecreate: boolean;
-  readonly noRecreate: boolean;
-  readonly alwaysRecreateDeps: boolean;
-  readonly noDeps: boolean;
-  readonly removeOrphans: boolean;
-  readonly scale: Readonly<Record<string, number>>;
-  readonly noStart: boolean;
-  readonly pull?: PullPolicy;
-  readonly wait: boolean;
-  readonly waitTimeoutSeconds?: number;
-  readonly abortOnContainerExit: boolean;
-  readonly exitCodeFrom?: string;
-  readonly timeoutSeconds?: number;
+/** What comes after the plan, as the command line says it (attached: the output's sinks are the command's). */
+type Then = Exclude<UpOptions["then"], { kind: "attach" }> | ({ readonly kind: "attach" } & Omit<AttachOptions, "consumer" | "kill">);
+
+/** `up`'s command line: the operation's options, and how attached output is shown. */
+export interface UpCommand {
+  readonly up: Omit<UpOptions, "then"> & { readonly then: Then };
   readonly color: boolean;
   readonly logPrefix: boolean;
-  readonly timestamps: boolean;
 }
 
 /** `svc=N` → [svc, N]. */
@@ -38,8 +26,8 @@ export function parseScale(v: string): [string, number] {
   return [m[1] as string, Number(m[2])];
 }
 
-/** The parsed command line of `up` as an options object. Pure; rejects contradictory flags. */
-export function upOptionsOf(inv: Invocation): UpOptions {
+/** The parsed command line of `up`. Pure; rejects contradictory flags. */
+export function upOptionsOf(inv: Invocation): UpCommand {
   const o = inv.options;
   const exitCodeFrom = typeof o["exitCodeFrom"] === "string" ? o["exitCodeFrom"] : undefined;
   const abort = o["abortOnContainerExit"] === true || exitCodeFrom !== undefined;
@@ -49,77 +37,56 @@ export function upOptionsOf(inv: Invocation): UpOptions {
   if (o["forceRecreate"] === true && o["recreate"] === false) throw usage("--force-recreate and --no-recreate are incompatible");
   if (detach && abort) throw usage(`${wait ? "--wait" : "--detach"} and ${exitCodeFrom !== undefined ? "--exit-code-from" : "--abort-on-container-exit"} are incompatible`);
   if (o["start"] === false && (wait || abort)) throw usage("--no-start cannot be combined with --wait or --abort-on-container-exit");
+  const timeoutSeconds = typeof o["timeout"] === "number" ? o["timeout"] : undefined;
+  const then: Then = wait
+    ? { kind: "wait", ...(typeof o["waitTimeout"] === "number" ? { timeoutSeconds: o["waitTimeout"] } : {}) }
+    : detach
+      ? { kind: "detach" }
+      : {
+          kind: "attach",
+          abortOnContainerExit: abort,
+          ...(exitCodeFrom !== undefined ? { exitCodeFrom } : {}),
+          ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+          timestamps: o["timestamps"] === true,
+        };
   return {
-    services: inv.args,
-    detach,
-    dryRun: o["dryRun"] === true,
-    forceRecreate: o["forceRecreate"] === true,
-    noRecreate: o["recreate"] === false,
-    alwaysRecreateDeps: o["alwaysRecreateDeps"] === true,
-    noDeps: o["deps"] === false,
-    removeOrphans: o["removeOrphans"] === true,
-    scale: Object.fromEntries(((o["scale"] as string[] | undefined) ?? []).map(parseScale)),
-    noStart: o["start"] === false,
-    ...(typeof o["pull"] === "string" ? { pull: o["pull"] as PullPolicy } : {}),
-    wait,
-    ...(typeof o["waitTimeout"] === "number" ? { waitTimeoutSeconds: o["waitTimeout"] } : {}),
-    abortOnContainerExit: abort,
-    ...(exitCodeFrom !== undefined ? { exitCodeFrom } : {}),
-    ...(typeof o["timeout"] === "number" ? { timeoutSeconds: o["timeout"] } : {}),
+    up: {
+      services: inv.args,
+      dryRun: o["dryRun"] === true,
+      forceRecreate: o["forceRecreate"] === true,
+      noRecreate: o["recreate"] === false,
+      alwaysRecreateDeps: o["alwaysRecreateDeps"] === true,
+      noDeps: o["deps"] === false,
+      removeOrphans: o["removeOrphans"] === true,
+      scale: Object.fromEntries(((o["scale"] as string[] | undefined) ?? []).map(parseScale)),
+      noStart: o["start"] === false,
+      ...(typeof o["pull"] === "string" ? { pull: o["pull"] as PullPolicy } : {}),
+      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+      then,
+    },
     color: o["color"] !== false,
     logPrefix: o["logPrefix"] !== false,
-    timestamps: o["timestamps"] === true,
   };
 }
 
-/** Observe → resolve images and environments → plan. No changes to the engine. */
-export async function planUp(client: EngineClient, loaded: LoadedProject, opts: UpOptions, signal?: AbortSignal): Promise<Plan> {
-  const project = loaded.project;
-  if (opts.exitCodeFrom !== undefined && !Object.hasOwn(project.services, opts.exitCodeFrom)) throw invalidArgument(`--exit-code-from: no such service: ${opts.exitCodeFrom}`);
-  for (const s of Object.keys(opts.scale)) if (!Object.hasOwn(project.services, s)) throw invalidArgument(`--scale: no such service: ${s}`);
-  const [observed, images, environment] = await Promise.all([
-    observe(client, project.name, signal !== undefined ? { signal } : {}),
-    resolveImages(client, project, opts.services, signal),
-    resolveEnvironments(project, loaded.environment),
-  ]);
-  return plan(project, observed, {
-    images,
-    services: opts.services,
-    noDeps: opts.noDeps,
-    forceRecreate: opts.forceRecreate,
-    noRecreate: opts.noRecreate,
-    alwaysRecreateDeps: opts.alwaysRecreateDeps,
-    removeOrphans: opts.removeOrphans,
-    scale: opts.scale,
-    noStart: opts.noStart,
-    ...(opts.pull !== undefined ? { pullPolicy: opts.pull } : {}),
-    ...(opts.timeoutSeconds !== undefined ? { timeoutSeconds: opts.timeoutSeconds } : {}),
-    environment,
-  });
+export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
+  const cmd = upOptionsOf(inv);
+  const loaded = await ctx.project(cmd.up.services);
+  const s = await stackOf(ctx);
+  const { then } = cmd.up;
+  // Attached: the log printer (loaded only then) and a second Ctrl-C that kills.
+  const o: UpOptions = { ...cmd.up, then: then.kind === "attach" ? { ...then, ...(await attachedOutput(ctx, cmd, loaded.project)) } : then };
+  const r = await stackCall(up(s, loaded, o));
+  if (cmd.up.dryRun) ctx.io.stdout.write(formatPlan(r.plan));
+  if (r.exitCode !== 0) throw new ExitStatus(r.exitCode);
 }
 
-export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
-  const opts = upOptionsOf(inv);
-  const loaded = await ctx.project(opts.services);
-  // Planning and running the plan need only the compose client; dockerode and the attach and
-  // wait modules are loaded when --wait or an attached up asks for them (a no-op `up -d` never).
-  const line = await ctx.engineLine();
-  const p = await planUp(line.client, loaded, opts, ctx.io.interrupt.signal);
-  if (opts.dryRun) {
-    ctx.io.stdout.write(formatPlan(p));
-    return;
-  }
-  // Fractional: a whole second could replay the exits and log lines of an earlier run of the stack.
-  const startedAt = ctx.io.now() / 1000;
-  await runPlan(ctx, p, line.client);
-  if (opts.noStart) return;
-  const services = opts.services.length > 0 ? opts.services : Object.keys(loaded.project.services);
-  if (opts.wait) {
-    const { waitForServices } = await import("../wait-services.ts");
-    await waitForServices(ctx, await ctx.engine(), loaded.project, services, opts.waitTimeoutSeconds);
-    return;
-  }
-  if (opts.detach) return;
-  const { attachToStack } = await import("../up-attached.ts");
-  await attachToStack(ctx, await ctx.engine(), loaded.project, { ...opts, services, sinceSeconds: startedAt });
+async function attachedOutput(ctx: CommandContext, cmd: UpCommand, project: Project): Promise<Pick<AttachOptions, "consumer" | "kill">> {
+  const { logPrinter } = await import("../logs/log-format.ts");
+  const services = [...(cmd.up.services.length > 0 ? cmd.up.services : Object.keys(project.services))].sort();
+  // Prefixes line up: as wide as the longest `service-N` label.
+  const width = Math.max(...services.map((svc) => `${svc}-${Math.max(1, project.services[svc]?.scale ?? 1)}`.length), 0);
+  const kill = new AbortController();
+  ctx.io.interrupt.onRepeat(() => kill.abort());
+  return { consumer: logPrinter(ctx.out, services, { prefix: cmd.logPrefix, color: cmd.color && ctx.color, width }), kill: kill.signal };
 }

@@ -1,13 +1,5 @@
 import { invalidArgument } from "../../common/errors.ts";
-
-/** One line of a container's output, attributed. */
-export interface LogLine {
-  readonly service: string;
-  /** "web-1": the service and replica number, as compose prefixes lines. */
-  readonly label: string;
-  readonly stream: "stdout" | "stderr";
-  readonly text: string;
-}
+import type { LogConsumer, LogLine } from "../../compose/stack/log-consumer.ts";
 
 // compose's rotation: cyan, yellow, green, magenta, blue, then the bright variants.
 const PALETTE = ["36", "33", "32", "35", "34", "96", "93", "92", "95", "94"] as const;
@@ -29,6 +21,20 @@ export function formatLogLine(line: LogLine, style: PrefixStyle): string {
   if (!style.prefix) return line.text;
   const head = `${line.label.padEnd(style.width)} | `;
   return `${style.color !== undefined ? `\x1b[${style.color}m${head}\x1b[0m` : head}${line.text}`;
+}
+
+/**
+ * Prints log lines to `out` as compose does: `web-1  | text`, the prefix padded to `width` and,
+ * with `color`, coloured by the service's place in `services` (sorted). Exits go to `out` too.
+ */
+export function logPrinter(out: (line: string) => void, services: readonly string[], style: { readonly prefix: boolean; readonly color: boolean; readonly width: number }): LogConsumer {
+  return {
+    line: (l) => {
+      const i = services.indexOf(l.service);
+      out(formatLogLine(l, { prefix: style.prefix, width: style.width, ...(style.color ? { color: colorFor(i < 0 ? services.length : i) } : {}) }));
+    },
+    exited: (label, code) => out(`${label} exited with code ${code}`),
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { ProgressEvent } from "../compose/execute/index.ts";
-import type { Project } from "../compose/model/index.ts";
-import type { Plan } from "../compose/plan/index.ts";
-import type { EngineConnection } from "./engine-connection.ts";
+import type { EngineClient } from "../engine-client/index.ts";
+import type { ProgressEvent } from "../execute/index.ts";
+import type { Project } from "../model/index.ts";
+import type { Plan } from "../plan/index.ts";
 
 /** The hint printed when a stop had to end in SIGKILL. */
 export function escalationMessage(service: string, signal: string, seconds: number): string {
@@ -53,11 +53,10 @@ export function trackStops(plan: Plan, project: Project | undefined, now: () => 
 }
 
 /** Exit code 137 confirms the kill; a container already removed (down) cannot say otherwise. */
-export function confirmKilled(conn: Pick<EngineConnection, "docker">): (t: StopTiming) => Promise<boolean> {
+export function confirmKilled(client: EngineClient): (t: StopTiming) => Promise<boolean> {
   return async (t) => {
     try {
-      const info = (await conn.docker.getContainer(t.container).inspect()) as { State?: { ExitCode?: number } };
-      return info.State?.ExitCode === 137;
+      return (await client.inspectContainer(t.container)).state.exitCode === 137;
     } catch {
       return true;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Plan } from "../compose/plan/index.ts";
+import type { Plan } from "../plan/index.ts";
 import { escalationMessage, trackStops } from "./stop-escalation.ts";
 
 describe("stop escalation", () => {

@@ -1,16 +1,16 @@
-import { parseDotenv } from "../compose/load/dotenv.ts";
-import { ComposeLoadError } from "../compose/load/errors.ts";
-import { nodeLoaderFs, type LoaderFs } from "../compose/load/loader-fs.ts";
-import type { Project, ServiceConfig } from "../compose/model/index.ts";
-import { categorize } from "./cli-errors.ts";
+import { parseDotenv } from "../load/dotenv.ts";
+import { ComposeLoadError } from "../load/errors.ts";
+import { nodeLoaderFs, type LoaderFs } from "../load/loader-fs.ts";
+import type { Project, ServiceConfig } from "../model/index.ts";
 
-// Apart from project.ts (which loads the YAML parser and the schema validator) so that commands
-// given a cached project never load those.
+// Apart from the loader (which brings the YAML parser and the schema validator) so that
+// operations given a cached project never load those.
 
 /**
  * Each service's environment as the container gets it: its env_file contents (in order, a missing
  * optional file skipped), overridden by `environment`, where a bare name takes its value from
- * the environment tstack runs in (and is dropped when unset there).
+ * the environment tstack runs in (and is dropped when unset there). A missing required env_file
+ * is a ComposeLoadError.
  */
 export async function resolveEnvironments(
   project: Project,
@@ -27,7 +27,7 @@ export async function serviceEnvironment(svc: ServiceConfig, environment: Readon
   const lookup = (n: string) => (Object.hasOwn(environment, n) ? environment[n] : undefined);
   for (const f of svc.env_file) {
     if (!(await fs.exists(f.path))) {
-      if (f.required) throw categorize("compose-invalid", new ComposeLoadError(`env file ${f.path} not found`, { path: ["services", svc.name, "env_file"] }));
+      if (f.required) throw new ComposeLoadError(`env file ${f.path} not found`, { path: ["services", svc.name, "env_file"] });
       continue;
     }
     Object.assign(env, parseDotenv(await fs.readFile(f.path), f.path, lookup));

@@ -5,16 +5,14 @@
 //   dist/.build-stamp       bin/tstack.js runs dist only when this is newer than every source
 //
 // Bundling matters for start-up: one file per command instead of ~200 modules resolved and
-// compiled on each run, the compose schema compiled ahead of time (standalone-source.ts), and
-// dockerode's unused optional dependencies left out (unsupported-module.cjs). Type checking
-// is `npm run typecheck`'s job; esbuild only strips types.
+// compiled on each run, and the compose schema compiled ahead of time (standalone-source.ts).
+// Type checking is `npm run typecheck`'s job; esbuild only strips types.
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 import { standaloneValidatorSource } from "../../src/compose/validate/standalone-source.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const stub = fileURLToPath(new URL("./unsupported-module.cjs", import.meta.url));
 
 // compose-schema.ts → the schema compiled now, behind the same export.
 const precompiledSchema: Plugin = {
@@ -29,12 +27,10 @@ const precompiledSchema: Plugin = {
 };
 
 // Some dependencies require, at their load, modules that only rarely used features need:
-// dockerode the `docker build` context and BuildKit session modules (tar-fs, @balena/dockerignore,
-// uuid), commander node:child_process (for executable subcommands, which tstack has none of; ~3 ms
-// with the dgram and net modules it loads). Each is bundled behind a proxy that loads it on first
+// commander node:child_process (for executable subcommands, which tstack has none of; ~3 ms with
+// the dgram and net modules it loads). Each is bundled behind a proxy that loads it on first
 // use, so every command stops paying for them at start-up.
 const LAZY_REQUIRES: readonly { readonly importer: RegExp; readonly modules: readonly string[] }[] = [
-  { importer: /[/\\]node_modules[/\\]dockerode[/\\]/, modules: ["tar-fs", "@balena/dockerignore", "uuid"] },
   { importer: /[/\\]node_modules[/\\]commander[/\\]/, modules: ["node:child_process"] },
 ];
 const lazyRequires: Plugin = {
@@ -63,26 +59,6 @@ module.exports = new Proxy(function () {}, {
   },
 };
 
-// docker-modem formats every request with util.inspect for its debug log whether or not that
-// log is on (~6 ms of a command's start for the inspect code alone). The build guards the call
-// with the logger's own `enabled`; a docker-modem that no longer has the line fails the build,
-// so the patch never silently stops applying.
-const MODEM_DEBUG_CALL = "debug('Sending: %s', util.inspect(options";
-const quietModemDebug: Plugin = {
-  name: "quiet-modem-debug",
-  setup(b) {
-    b.onLoad({ filter: /[/\\]docker-modem[/\\]lib[/\\]modem\.js$/ }, async (args) => {
-      const source = await readFile(args.path, "utf8");
-      if (!source.includes(MODEM_DEBUG_CALL)) throw new Error(`${args.path}: the request debug line to guard is gone; update scripts/build/build.ts`);
-      return { contents: source.replace(MODEM_DEBUG_CALL, `debug.enabled && ${MODEM_DEBUG_CALL}`), loader: "js" };
-    });
-  },
-};
-
-// readable-stream (v3) is a copy of Node's own streams for old Node versions; dockerode's
-// dependencies use it for Duplex/Readable/Writable, which Node's stream module provides.
-const nodeStreamShim = fileURLToPath(new URL("./node-stream.cjs", import.meta.url));
-
 export async function buildDist(outdir = `${root}/dist`, opts: { metafile?: string } = {}): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
@@ -100,14 +76,13 @@ export async function buildDist(outdir = `${root}/dist`, opts: { metafile?: stri
     target: "node20",
     sourcemap: true,
     logLevel: "warning",
-    // Bundled CommonJS (dockerode, ajv) calls require() for Node's own modules. Made on first use:
+    // Bundled CommonJS dependencies (commander, yaml) call require() for Node's own modules. Made on first use:
     // createRequire in each of the ~20 chunks a command loads cost ~1 ms of its start.
     banner: {
       js: "import { createRequire as __tstackCreateRequire } from 'node:module'; let __tstackRequire; const require = (id) => (__tstackRequire ??= __tstackCreateRequire(import.meta.url))(id);",
     },
-    alias: { ssh2: stub, "@grpc/grpc-js": stub, "@grpc/proto-loader": stub, protobufjs: stub, "readable-stream": nodeStreamShim },
     // Not minified: measured slower to start (V8 compiles parenthesised functions eagerly).
-    plugins: [precompiledSchema, lazyRequires, quietModemDebug],
+    plugins: [precompiledSchema, lazyRequires],
     metafile: opts.metafile !== undefined,
   });
   // What each chunk holds (esbuild's metafile), to see what a command loads.

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { compare, stats, timeMs, type Figure } from "./harness.ts";
+import { childProcessRunner } from "../src/common/spawn/child-process-runner.ts";
 import { buildConflist, createNetworkManager } from "../src/network/index.ts";
 import { pluginStdin } from "../src/network/cni-invoker.ts";
 import { runIn } from "../src/network/testing.ts";
@@ -16,6 +17,7 @@ export async function* run(opts: { runs?: number; log: (s: string) => void }): A
   const m = await createNetworkManager({
     stateRoot: join(work, "state"),
     runRoot: join(work, "run"),
+    runner: childProcessRunner(),
     upstreamDns: async () => [],
     addressPools: [{ base: "10.233.0.0/16", size: 24 }],
   });

@@ -8,7 +8,6 @@ import { startRegistry } from "../test/fixtures/registry.ts";
 import { pushLayout } from "../test/fixtures/oci-layout-builder.ts";
 import { openImageEnv } from "../test/support/image-env.ts";
 import { openProcessBackend } from "../src/runtime/wiring/process-backend.ts";
-import { poolProcessRunner } from "../src/runtime/wiring/pool-runners.ts";
 
 // pull: cold download + verify of the large image from the loopback registry, against
 //       `skopeo copy docker://… oci:DIR` of the same image (the peer).
@@ -78,7 +77,7 @@ export async function* run(opts: { runs?: number; log: (s: string) => void }): A
     }
     // The engine's way of running the snapshotter's programs (mknod, setfattr): tstack-spawn.
     const processes = await openProcessBackend({ log: (_level, msg) => opts.log(msg) });
-    const runner = poolProcessRunner(processes.pool);
+    const { runner } = processes;
     let storeDir = "";
     let tarDir = "";
     yield await compare(

@@ -1,6 +1,7 @@
 import { compare, stats, type Figure, type Side } from "./harness.ts";
 import { nativeSpawnerBinaryPath, startNativeSpawner } from "../src/common/spawn/native-spawner.ts";
-import { createSpawnPool, type SpawnPool } from "../src/common/spawn/spawn-pool.ts";
+import type { ProcessRunner } from "../src/common/spawn/process-runner.ts";
+import { createWorkerRunner } from "../src/common/spawn/worker-runner.ts";
 
 // spawn: 100 runs of /bin/true through the native spawner (tstack-spawn, posix_spawn in a small
 // helper) against the worker-thread pool (node's spawn, a fork of this whole process), while
@@ -20,15 +21,14 @@ export async function* run(opts: { runs?: number; log: (s: string) => void }): A
   const ballast = Buffer.alloc(BALLAST_MB * 1024 * 1024, 1);
   opts.log(`holding ${ballast.length >> 20} MiB; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
   const native = await startNativeSpawner({ binary: nativeSpawnerBinaryPath() });
-  const pool = createSpawnPool();
-  const trueRun = { file: "/bin/true", args: [] as string[] };
+  const pool = createWorkerRunner();
   const cpu = { native: [] as number[], pool: [] as number[] };
-  const side = (name: string, runner: SpawnPool, parallel: boolean, cpuInto?: number[]): Side => ({
+  const side = (name: string, runner: ProcessRunner, parallel: boolean, cpuInto?: number[]): Side => ({
     name,
     run: async () => {
       const c0 = cpuMs();
-      if (parallel) await Promise.all(Array.from({ length: PROGRAMS }, () => runner.run(trueRun)));
-      else for (let i = 0; i < PROGRAMS; i++) await runner.run(trueRun);
+      if (parallel) await Promise.all(Array.from({ length: PROGRAMS }, () => runner.run("/bin/true", [])));
+      else for (let i = 0; i < PROGRAMS; i++) await runner.run("/bin/true", []);
       cpuInto?.push(cpuMs() - c0);
     },
   });

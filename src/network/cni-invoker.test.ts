@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createCniInvoker, CniAddFailed } from "./cni-invoker.ts";
-import type { CommandOptions, CommandResult, CommandRunner } from "./command-runner.ts";
+import type { ProcessRunner, RunResult } from "../common/spawn/process-runner.ts";
+import { fakeProcessRunner } from "../common/spawn/testing/fake-process-runner.ts";
 import type { Conflist } from "./conflist.ts";
 
 const conf: Conflist = {
@@ -17,22 +18,18 @@ const okResult = JSON.stringify({ cniVersion: "1.0.0", interfaces: [{ name: "eth
 
 interface Call { plugin: string; command: string; stdin: Record<string, unknown>; env: Record<string, string> }
 
-function fakeRunner(respond: (c: Call) => CommandResult): { runner: CommandRunner; calls: Call[] } {
+function fakeRunner(respond: (c: Call) => Partial<RunResult>): { runner: ProcessRunner; calls: Call[] } {
   const calls: Call[] = [];
-  return {
-    calls,
-    runner: {
-      async run(file: string, _args: readonly string[], o: CommandOptions = {}) {
-        const env = { ...(o.env ?? {}) };
-        const call: Call = { plugin: file.split("/").pop()!, command: env["CNI_COMMAND"]!, stdin: JSON.parse(o.input ?? "{}"), env };
-        calls.push(call);
-        return respond(call);
-      },
-    },
-  };
+  const runner = fakeProcessRunner(({ file, options: o }) => {
+    const env = { ...(o.env ?? {}) };
+    const call: Call = { plugin: file.split("/").pop()!, command: env["CNI_COMMAND"]!, stdin: JSON.parse(String(o.input ?? "{}")), env };
+    calls.push(call);
+    return respond(call);
+  });
+  return { calls, runner };
 }
 
-const invokerWith = (runner: CommandRunner) => createCniInvoker({ runner, cniPath: ["/cni"], resolvePlugin: (t) => `/cni/${t}` });
+const invokerWith = (runner: ProcessRunner) => createCniInvoker({ runner, cniPath: ["/cni"], resolvePlugin: (t) => `/cni/${t}` });
 
 describe("CNI invoker", () => {
   it("runs ADD in order chaining prevResult, with name, version, env and capability-filtered runtimeConfig", async () => {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { TstackError, failedPrecondition, unavailable } from "../common/errors.ts";
-import type { CommandRunner } from "./command-runner.ts";
+import type { ProcessRunner } from "../common/spawn/process-runner.ts";
 import type { Conflist, PluginConf } from "./conflist.ts";
 import { parseCniError, parseCniResult, type CniResult } from "./cni-result.ts";
 
@@ -48,7 +48,7 @@ export interface CniInvoker {
 }
 
 export interface CniInvokerDeps {
-  readonly runner: CommandRunner;
+  readonly runner: ProcessRunner;
   /** Directories holding plugin binaries, searched in order (CNI_PATH). */
   readonly cniPath: readonly string[];
   /** Lookup for binaries; injected so tests need no files. Defaults to the first directory holding it. */
@@ -95,12 +95,15 @@ export function createCniInvoker(deps: CniInvokerDeps): CniInvoker {
     const file = resolve(plugin.type);
     let r;
     try {
+      // A plugin reports its error as JSON on stdout with a non-zero exit: any exit is read here.
       r = await deps.runner.run(file, [], {
         input: pluginStdin(conf, plugin, rt, prev),
         env: pluginEnv(command, rt, deps.cniPath),
+        allowFailure: true,
         ...(signal ? { signal } : {}),
       });
     } catch (err) {
+      if (signal?.aborted) throw err;
       throw unavailable(`CNI plugin ${plugin.type} could not be started (${file}): is containernetworking-plugins installed?`, err);
     }
     if (r.exitCode !== 0) {

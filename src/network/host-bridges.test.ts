@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { CommandResult, CommandRunner } from "./command-runner.ts";
+import type { ProcessRunner, RunResult } from "../common/spawn/process-runner.ts";
+import { fakeProcessRunner } from "../common/spawn/testing/fake-process-runner.ts";
 import { createHostBridges, forwardJumpRepairs, forwardRules, isolationRules } from "./host-bridges.ts";
 import type { NetworkRecord } from "./network-record.ts";
 
@@ -63,48 +64,46 @@ describe("forwardJumpRepairs", () => {
 });
 
 // Just enough of iptables (filter and nat, -N -C -A -I -D -S) and ip to run HostBridges against.
-function fakeHost(filter: Record<string, string[]>): { runner: CommandRunner; tables: Record<string, Record<string, string[]>>; calls: string[] } {
+function fakeHost(filter: Record<string, string[]>): { runner: ProcessRunner; tables: Record<string, Record<string, string[]>>; calls: string[] } {
   const tables: Record<string, Record<string, string[]>> = { filter, nat: { POSTROUTING: [] } };
   const calls: string[] = [];
-  const ok = (stdout = ""): CommandResult => ({ exitCode: 0, stdout, stderr: "" });
-  const fail = (stderr: string): CommandResult => ({ exitCode: 1, stdout: "", stderr });
-  const runner: CommandRunner = {
-    async run(file, args) {
-      calls.push(`${file} ${args.join(" ")}`);
-      if (file === "ip") return args[0] === "link" && args[1] === "show" ? fail("does not exist") : ok();
-      const a = [...args].filter((x) => x !== "-w");
-      const t = a[0] === "-t" ? tables[a[1]!]! : tables["filter"]!;
-      const [op, chain, ...rest] = a[0] === "-t" ? a.slice(2) : a;
-      const rules = t[chain!];
-      if (op === "-N") {
-        if (rules) return fail("iptables: Chain already exists.");
-        t[chain!] = [];
+  const ok = (stdout = ""): Partial<RunResult> => ({ exitCode: 0, stdout, stderr: "" });
+  const fail = (stderr: string): Partial<RunResult> => ({ exitCode: 1, stdout: "", stderr });
+  const runner = fakeProcessRunner(({ file, args }) => {
+    calls.push(`${file} ${args.join(" ")}`);
+    if (file === "ip") return args[0] === "link" && args[1] === "show" ? fail("does not exist") : ok();
+    const a = [...args].filter((x) => x !== "-w");
+    const t = a[0] === "-t" ? tables[a[1]!]! : tables["filter"]!;
+    const [op, chain, ...rest] = a[0] === "-t" ? a.slice(2) : a;
+    const rules = t[chain!];
+    if (op === "-N") {
+      if (rules) return fail("iptables: Chain already exists.");
+      t[chain!] = [];
+      return ok();
+    }
+    if (!rules) return fail(`no chain ${chain}`);
+    const rule = rest.join(" ");
+    switch (op) {
+      case "-S":
+        return ok(rules.map((r) => `-A ${chain} ${r}\n`).join(""));
+      case "-C":
+        return rules.includes(rule) ? ok() : fail("Bad rule");
+      case "-A":
+        rules.push(rule);
+        return ok();
+      case "-I":
+        rules.splice(Number(rest[0]) - 1, 0, rest.slice(1).join(" "));
+        return ok();
+      case "-D": {
+        const i = rules.indexOf(rule);
+        if (i < 0) return fail("Bad rule");
+        rules.splice(i, 1);
         return ok();
       }
-      if (!rules) return fail(`no chain ${chain}`);
-      const rule = rest.join(" ");
-      switch (op) {
-        case "-S":
-          return ok(rules.map((r) => `-A ${chain} ${r}\n`).join(""));
-        case "-C":
-          return rules.includes(rule) ? ok() : fail("Bad rule");
-        case "-A":
-          rules.push(rule);
-          return ok();
-        case "-I":
-          rules.splice(Number(rest[0]) - 1, 0, rest.slice(1).join(" "));
-          return ok();
-        case "-D": {
-          const i = rules.indexOf(rule);
-          if (i < 0) return fail("Bad rule");
-          rules.splice(i, 1);
-          return ok();
-        }
-        default:
-          return fail(`unsupported ${op}`);
-      }
-    },
-  };
+      default:
+        return fail(`unsupported ${op}`);
+    }
+  });
   return { runner, tables, calls };
 }
 

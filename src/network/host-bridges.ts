@@ -1,5 +1,5 @@
 import { failedPrecondition } from "../common/errors.ts";
-import { runOk, type CommandRunner } from "./command-runner.ts";
+import type { ProcessRunner } from "../common/spawn/process-runner.ts";
 import { prefixLength, type NetworkRecord } from "./network-record.ts";
 
 export const ISOLATION_CHAIN = "TSTACK-ISOLATION";
@@ -87,8 +87,10 @@ export function forwardJumpRepairs(listing: string): string[][] {
   return ops;
 }
 
-export function createHostBridges(runner: CommandRunner): HostBridges {
-  const ipt = (args: readonly string[]) => runner.run("iptables", ["-w", "-t", "filter", ...args]);
+// iptables and ip report "no such rule/link" by their exit status: every exit is read here.
+export function createHostBridges(runner: ProcessRunner): HostBridges {
+  const anyExit = { allowFailure: true } as const;
+  const ipt = (args: readonly string[]) => runner.run("iptables", ["-w", "-t", "filter", ...args], anyExit);
   const iptOk = async (args: readonly string[]) => {
     const r = await ipt(args);
     if (r.exitCode !== 0) throw failedPrecondition(`iptables ${args.join(" ")}: ${r.stderr.trim()}`);
@@ -102,7 +104,7 @@ export function createHostBridges(runner: CommandRunner): HostBridges {
     if (r.exitCode !== 0 && !/exists/i.test(r.stderr)) throw failedPrecondition(`iptables -N ${chain}: ${r.stderr.trim()}`);
   };
 
-  const natRun = (args: readonly string[]) => runner.run("iptables", ["-w", "-t", "nat", ...args]);
+  const natRun = (args: readonly string[]) => runner.run("iptables", ["-w", "-t", "nat", ...args], anyExit);
   const ensureNatRule = async (rule: readonly string[]) => {
     if ((await natRun(["-C", "POSTROUTING", ...rule])).exitCode === 0) return;
     const r = await natRun(["-A", "POSTROUTING", ...rule]);
@@ -116,7 +118,7 @@ export function createHostBridges(runner: CommandRunner): HostBridges {
     await ensureChain(FORWARD_CHAIN);
     await ensureRule(ISOLATION_CHAIN, ["-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT", "-j", "RETURN"], 1);
     await ensureRule(ISOLATION_CHAIN_2, ["-o", `${BRIDGE_PREFIX}+`, "-j", "DROP"]);
-    const listing = await runOk(runner, "iptables", ["-w", "-t", "filter", "-S", "FORWARD"]);
+    const { stdout: listing } = await runner.run("iptables", ["-w", "-t", "filter", "-S", "FORWARD"]);
     for (const op of forwardJumpRepairs(listing)) {
       // A -D can lose a race with another engine repairing the same host; the -I that follows counts.
       if (op[0] === "-D") await ipt(op);
@@ -125,11 +127,11 @@ export function createHostBridges(runner: CommandRunner): HostBridges {
   }
 
   async function linkExists(name: string): Promise<boolean> {
-    return (await runner.run("ip", ["link", "show", "dev", name])).exitCode === 0;
+    return (await runner.run("ip", ["link", "show", "dev", name], anyExit)).exitCode === 0;
   }
 
   async function deleteLink(name: string): Promise<void> {
-    const r = await runner.run("ip", ["link", "del", "dev", name]);
+    const r = await runner.run("ip", ["link", "del", "dev", name], anyExit);
     if (r.exitCode !== 0 && (await linkExists(name))) throw failedPrecondition(`cannot delete bridge ${name}: ${r.stderr.trim()}`);
   }
 
@@ -141,11 +143,11 @@ export function createHostBridges(runner: CommandRunner): HostBridges {
       });
       await base;
       if (!(await linkExists(net.bridge))) {
-        const r = await runner.run("ip", ["link", "add", "name", net.bridge, "type", "bridge"]);
+        const r = await runner.run("ip", ["link", "add", "name", net.bridge, "type", "bridge"], anyExit);
         if (r.exitCode !== 0 && !(await linkExists(net.bridge))) throw failedPrecondition(`cannot create bridge ${net.bridge}: ${r.stderr.trim()}`);
       }
-      await runOk(runner, "ip", ["addr", "replace", `${net.gateway}/${prefixLength(net.subnet)}`, "dev", net.bridge]);
-      await runOk(runner, "ip", ["link", "set", "dev", net.bridge, "up"]);
+      await runner.run("ip", ["addr", "replace", `${net.gateway}/${prefixLength(net.subnet)}`, "dev", net.bridge]);
+      await runner.run("ip", ["link", "set", "dev", net.bridge, "up"]);
       for (const rule of isolationRules(net)) await ensureRule(ISOLATION_CHAIN, rule);
       for (const rule of forwardRules(net)) await ensureRule(FORWARD_CHAIN, rule);
       const masq = masqueradeRule(net);

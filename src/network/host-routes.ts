@@ -1,5 +1,5 @@
 import { formatCidr, isIPv4, parseIPv4 } from "./ipv4.ts";
-import type { CommandRunner } from "./command-runner.ts";
+import type { ProcessRunner } from "../common/spawn/process-runner.ts";
 
 /**
  * The IPv4 destinations of the host's routes (`ip -j route` output) as canonical CIDRs, without the
@@ -43,8 +43,7 @@ function popcount(n: number): number {
 }
 
 /** Reads the host's routes (all tables' main view) with `ip -j -4 route`. */
-export async function readHostRoutes(runner: CommandRunner): Promise<string[]> {
-  const r = await runner.run("ip", ["-j", "-4", "route", "show", "table", "all"]);
-  if (r.exitCode !== 0) throw new Error(`ip route failed: ${r.stderr.trim()}`);
-  return parseIpJsonRoutes(r.stdout.trim() === "" ? "[]" : r.stdout);
+export async function readHostRoutes(runner: ProcessRunner): Promise<string[]> {
+  const { stdout } = await runner.run("ip", ["-j", "-4", "route", "show", "table", "all"]);
+  return parseIpJsonRoutes(stdout.trim() === "" ? "[]" : stdout);
 }

@@ -7,5 +7,4 @@ export { createCniInvoker, CniAddFailed, type CniInvoker, type CniRuntime, type 
 export { parsePortBindings, formatPort, type PortMapping, type ResolvedPortMapping, type DockerPortBindings, type PortProtocol } from "./ports.ts";
 export { renderResolvConf, parseResolvConf, containerResolvConf, hostResolvConfPath, type ResolvConf } from "./resolv-conf.ts";
 export { DEFAULT_ADDRESS_POOLS, allocateSubnet, type AddressPool } from "./subnet-pool.ts";
-export { execaCommandRunner, type CommandRunner, type CommandResult } from "./command-runner.ts";
 export type { Upstream } from "./dns-server.ts";

@@ -1,7 +1,7 @@
 import { mkdir, open, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { failedPrecondition, invalidArgument } from "../common/errors.ts";
-import { runOk, type CommandRunner } from "./command-runner.ts";
+import type { ProcessRunner } from "../common/spawn/process-runner.ts";
 
 /**
  * Persistent network namespaces at `<runRoot>/netns/<containerId>`: an nsfs bind mount on an empty
@@ -28,7 +28,7 @@ export interface NetnsManager {
 const ID_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
 export interface NetnsDeps {
-  readonly runner: CommandRunner;
+  readonly runner: ProcessRunner;
   readonly runRoot: string;
   readonly mountinfo?: () => Promise<string>;
   /**
@@ -56,13 +56,13 @@ export function createNetnsManager(deps: NetnsDeps): NetnsManager {
 
   async function prepareDir(): Promise<void> {
     await mkdir(dir, { recursive: true, mode: 0o755 });
-    if (!(await isMountPoint(dir))) await runOk(deps.runner, "mount", ["--bind", dir, dir]);
-    await runOk(deps.runner, "mount", ["--make-shared", dir]);
+    if (!(await isMountPoint(dir))) await deps.runner.run("mount", ["--bind", dir, dir]);
+    await deps.runner.run("mount", ["--make-shared", dir]);
   }
 
   const unmount = deps.unmount ?? unmountWithProgram;
   async function unmountWithProgram(path: string): Promise<void> {
-    const r = await deps.runner.run("umount", ["--lazy", path]);
+    const r = await deps.runner.run("umount", ["--lazy", path], { allowFailure: true });
     // "not mounted" is the state we want; anything else is a real failure.
     if (r.exitCode !== 0 && !/not mounted|no mount point|not found/i.test(r.stderr)) {
       throw failedPrecondition(`cannot unmount network namespace ${path}: ${r.stderr.trim()}`);
@@ -86,7 +86,7 @@ export function createNetnsManager(deps: NetnsDeps): NetnsManager {
       await fh.close();
       try {
         // One process: new netns bound onto the file, then `lo` up inside it.
-        await runOk(deps.runner, "unshare", [`--net=${path}`, "ip", "link", "set", "lo", "up"]);
+        await deps.runner.run("unshare", [`--net=${path}`, "ip", "link", "set", "lo", "up"]);
       } catch (err) {
         await unmount(path).catch(() => undefined);
         await rm(path, { force: true });

@@ -6,7 +6,7 @@ import { Mutex, mapLimit } from "../common/mutex.ts";
 import { openAttachmentStore, type AttachmentRecord } from "./attachment-store.ts";
 import { createCniInvoker, CniAddFailed, type CniInvoker, type CniRuntime } from "./cni-invoker.ts";
 import { containerAddress } from "./cni-result.ts";
-import { execaCommandRunner, type CommandRunner } from "./command-runner.ts";
+import type { ProcessRunner } from "../common/spawn/process-runner.ts";
 import { buildConflist, cniNetworkName } from "./conflist.ts";
 import { startDnsServer, type DnsServer, type Upstream } from "./dns-server.ts";
 import { createHostBridges, type HostBridges } from "./host-bridges.ts";
@@ -36,7 +36,8 @@ export interface NetworkManagerDeps {
   readonly runRoot: string;
   /** Plugin directories (CNI_PATH); default /usr/lib/cni, /opt/cni/bin. */
   readonly cniPath?: readonly string[];
-  readonly runner?: CommandRunner;
+  /** Every program: CNI plugins, ip, iptables, unshare, mount, ss. */
+  readonly runner: ProcessRunner;
   /** Lazy unmount of a network namespace file (see NetnsDeps.unmount). */
   readonly unmount?: (path: string) => Promise<void>;
   /** The host's route destinations (CIDRs) new subnets must avoid; default `ip -j route`. */
@@ -133,7 +134,7 @@ async function defaultUpstreams(): Promise<readonly Upstream[]> {
 }
 
 export async function createNetworkManager(deps: NetworkManagerDeps): Promise<NetworkManager> {
-  const runner = deps.runner ?? execaCommandRunner();
+  const { runner } = deps;
   const cniPath = deps.cniPath ?? ["/usr/lib/cni", "/opt/cni/bin"];
   const invoker: CniInvoker = createCniInvoker({ runner, cniPath });
   const now = deps.now ?? (() => new Date());

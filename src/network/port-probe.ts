@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { createSocket } from "node:dgram";
-import type { CommandRunner } from "./command-runner.ts";
+import type { ProcessRunner } from "../common/spawn/process-runner.ts";
 import { parseSsListeners, type PortHolder } from "./port-holders.ts";
 import type { PortProtocol } from "./ports.ts";
 
@@ -40,7 +40,7 @@ function bindUdp(port: number, address: string): Promise<number> {
   });
 }
 
-export function createPortProbe(runner: CommandRunner): PortProbe {
+export function createPortProbe(runner: ProcessRunner): PortProbe {
   const bind = (protocol: PortProtocol, port: number, hostIp?: string) =>
     protocol === "tcp" ? bindTcp(port, hostIp ?? "0.0.0.0") : bindUdp(port, hostIp ?? "0.0.0.0");
   return {
@@ -57,7 +57,7 @@ export function createPortProbe(runner: CommandRunner): PortProbe {
     ephemeral: (protocol, hostIp) => bind(protocol, 0, hostIp),
     async holders() {
       try {
-        const r = await runner.run("ss", ["-H", "-l", "-n", "-t", "-u", "-p"]);
+        const r = await runner.run("ss", ["-H", "-l", "-n", "-t", "-u", "-p"], { allowFailure: true });
         return r.exitCode === 0 ? parseSsListeners(r.stdout) : [];
       } catch {
         return []; // ss missing: the error just names no holder

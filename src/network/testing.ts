@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
+import { childProcessRunner } from "../common/spawn/child-process-runner.ts";
 
 /** Starts a long-running process inside a netns; kill() ends it by its own PID. */
 export async function startIn(netnsPath: string, argv: readonly string[]): Promise<{ pid: number; kill(): Promise<void> }> {
@@ -45,10 +45,10 @@ export async function runIn(netnsPath: string, argv: readonly string[], opts: { 
   const args = opts.resolvConf
     ? ["-m", "--propagation", "private", "sh", "-c", 'mount --bind "$1" /etc/resolv.conf && shift 2 && exec nsenter --net="$0" "$@"', netnsPath, opts.resolvConf, "x", ...argv]
     : null;
-  const r = args
-    ? await execa("unshare", args, { reject: false, timeout: opts.timeoutMs ?? 10_000 })
-    : await execa("nsenter", [`--net=${netnsPath}`, ...argv], { reject: false, timeout: opts.timeoutMs ?? 10_000 });
-  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+  const runner = childProcessRunner();
+  const o = { allowFailure: true, timeoutMs: opts.timeoutMs ?? 10_000 };
+  const r = args ? await runner.run("unshare", args, o) : await runner.run("nsenter", [`--net=${netnsPath}`, ...argv], o);
+  return { exitCode: r.timedOut ? -1 : r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
 
 /**

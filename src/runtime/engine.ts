@@ -8,7 +8,6 @@ import { ContainerEngine } from "./containers/container-engine.ts";
 import { openContainerStore } from "./containers/container-store.ts";
 import { watchExits, type ExitWatcher } from "./containers/exit-watcher.ts";
 import { createMounter } from "./containers/mounter.ts";
-import { poolCommandRunner, poolMountRun, poolProbeRun, poolProcessRunner, poolRunFn } from "./wiring/pool-runners.ts";
 import { nativeLazyUnmount, nativeMounter } from "./wiring/native-mounter.ts";
 import { openProcessBackend, type ProcessBackend } from "./wiring/process-backend.ts";
 import { createOciRuntime } from "./containers/runc.ts";
@@ -80,13 +79,12 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   let processes: ProcessBackend | undefined;
   try {
     processes = await openProcessBackend({ ...(o.spawnBinary ? { binary: o.spawnBinary } : {}), log });
-    const spawns = processes.pool;
-    const native = processes.native;
+    const { runner, native } = processes;
     const now = () => new Date();
     const events = createEventBus({ nowNs: () => BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n) });
     const content = await createContentStore(paths.content);
     await content.cleanIngests();
-    const snapshotter = createSnapshotter({ root: paths.snapshots, runner: poolProcessRunner(spawns), blobs: content });
+    const snapshotter = createSnapshotter({ root: paths.snapshots, runner, blobs: content });
     await snapshotter.collectGarbage(); // half-unpacked layers and half-prepared snapshots of a crashed engine
     const records = await openImageRecords(paths.images);
     const registry = createRegistryClient({
@@ -98,7 +96,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
     const images = createImageService({ content, records, registry, registryWith, snapshots: createSnapshotPort(snapshotter), events, now });
     const volumes = await openVolumeStore(paths.stateRoot, { now });
     const store = await openContainerStore(paths.containers);
-    networks = await createNetworkManager({ stateRoot: paths.stateRoot, runRoot: paths.runRoot, now, runner: poolCommandRunner(spawns), ...(native ? { unmount: nativeLazyUnmount(native) } : {}) });
+    networks = await createNetworkManager({ stateRoot: paths.stateRoot, runRoot: paths.runRoot, now, runner, ...(native ? { unmount: nativeLazyUnmount(native) } : {}) });
     if (!networks.list().some((n) => n.name === DEFAULT_NETWORK)) {
       await networks.createNetwork({ name: DEFAULT_NETWORK, driver: "bridge" });
     }
@@ -111,7 +109,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
         `${runtimeBinary} cannot run containers on this host: it has cgroup v1 controllers (hybrid or legacy layout), which crun refuses; use runc (the default)`,
       );
     }
-    const runtime = createOciRuntime({ binary: runtimeBinary, root: paths.runcRoot, run: poolRunFn(spawns), probe: poolProbeRun(spawns) });
+    const runtime = createOciRuntime({ binary: runtimeBinary, root: paths.runcRoot, runner });
     // The static build: it runs in any image, with or without a libc.
     const initBinary = o.initBinary ?? ((await exists("/usr/bin/tini-static")) ? "/usr/bin/tini-static" : undefined);
     const containers = new ContainerEngine({
@@ -123,7 +121,8 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       network: createNetworkPort(networks),
       runtime,
       shim: createShimPort({ runtime, ...(o.shimBinary ? { binary: o.shimBinary } : {}), ...(native ? { launch: (r) => native.runUntilLine(r) } : {}) }),
-      mounter: native ? nativeMounter(native) : createMounter(poolMountRun(spawns)),
+      mounter: native ? nativeMounter(native) : createMounter(runner),
+      runner,
       events,
       host: await gatherHostFacts(),
       cgroups: { layout: cgroupLayout, fs: cgroupFs },

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { execa } from "execa";
 import { describe, it, expect, inject, beforeAll, afterAll } from "vitest";
+import { childProcessRunner } from "../../src/common/spawn/child-process-runner.ts";
 import { startApiServer, type ApiServer } from "../../src/api/index.ts";
 import { layeredLowerView } from "../../src/runtime/snapshot/lower-view.ts";
 import { getfattrOpaqueProbe } from "../../src/runtime/snapshot/opaque-probe.ts";
-import { execaRunner } from "../../src/runtime/snapshot/process-runner.ts";
 import { upperChanges, type FsChange } from "../../src/runtime/snapshot/upper-changes.ts";
 import { readUpperDir } from "../../src/runtime/snapshot/upper-dir.ts";
 import { openEngineEnv, type EngineEnv } from "../support/engine-env.ts";
@@ -23,7 +23,7 @@ const DOCKER_CLI = hostProgram("docker");
 const registry = inject("registry");
 const busybox = `${registry}/busybox:latest`;
 const layered = `${registry}/layered:latest`;
-const opaque = getfattrOpaqueProbe(execaRunner());
+const opaque = getfattrOpaqueProbe(childProcessRunner());
 
 const lines = (changes: readonly FsChange[]) => changes.map((c) => `${c.kind[0]!.toUpperCase()} ${c.path}`);
 

@@ -12,7 +12,8 @@ import { execa } from "execa";
 import dnsPacket from "dns-packet";
 import { createNetworkManager, type NetworkManager, type NetworkManagerDeps } from "../../src/network/index.ts";
 import { eventually, httpGetIn, runIn, startHttpd, startUdpEcho } from "../../src/network/testing.ts";
-import { execaCommandRunner, type CommandRunner } from "../../src/network/index.ts";
+import { childProcessRunner } from "../../src/common/spawn/child-process-runner.ts";
+import type { ProcessRunner } from "../../src/common/spawn/process-runner.ts";
 
 const HOST_IP = "192.0.2.2";
 const stops: (() => Promise<unknown>)[] = [];
@@ -68,6 +69,7 @@ function deps(root: string, upstreamPort: number, extra: Partial<NetworkManagerD
   return {
     stateRoot: join(root, "state"),
     runRoot: join(root, "run"),
+    runner: childProcessRunner(),
     upstreamDns: async () => [{ host: "127.0.0.1", port: upstreamPort }],
     addressPools: [{ base: "10.231.0.0/16", size: 24 }],
     ...extra,
@@ -397,8 +399,11 @@ describe("crash and reclaim", () => {
     const root = await mkdtemp(join(work, "s4-"));
     const containers = ["it-crash-1", "it-crash-2", "it-crash-3"];
     // m1's `ip link del` fails, as if the engine died in the middle of removing a network.
-    const real = execaCommandRunner();
-    const dying: CommandRunner = { run: (f, a, o) => (f === "ip" && a[1] === "del" ? Promise.resolve({ exitCode: 1, stdout: "", stderr: "killed" }) : real.run(f, a, o)) };
+    const real = childProcessRunner();
+    const dying: ProcessRunner = {
+      run: (f, a, o) => (f === "ip" && a[1] === "del" ? (o?.allowFailure ? Promise.resolve({ exitCode: 1, stdout: "", stderr: "killed", timedOut: false }) : Promise.reject(new Error("ip del: killed"))) : real.run(f, a, o)),
+      pipe: real.pipe,
+    };
     const m1 = await createNetworkManager(deps(root, 9, { runner: dying }));
     const kept = await m1.createNetwork({ name: "it-crash" });
     const orphan = await m1.createNetwork({ name: "it-crash-orphan" });

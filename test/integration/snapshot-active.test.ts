@@ -13,11 +13,13 @@ import { buildTar, chunked, type TestEntry } from "../../src/common/tar/testing/
 import { readTar } from "../../src/common/tar/index.ts";
 import { createContentStore } from "../../src/runtime/content/content-store.ts";
 import { createMounter } from "../../src/runtime/containers/mounter.ts";
+import { childProcessRunner } from "../../src/common/spawn/child-process-runner.ts";
 import { chainIds, createSnapshotter, type LayerSource, type Snapshotter } from "../../src/runtime/snapshot/index.ts";
 import { tempDir } from "../../src/runtime/snapshot/testing/fs-fixtures.ts";
 
 const sha256 = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
-const mounter = createMounter();
+const runner = childProcessRunner();
+const mounter = createMounter(runner);
 
 function layer(entries: TestEntry[]): LayerSource {
   const tar = buildTar(entries);
@@ -104,7 +106,7 @@ describe("active snapshots on a real overlay (root)", () => {
   it("diffs what was written as an OCI layer, commits it without unpacking, and shows it again as a lower layer", async () => {
     await using tmp = await tempDir("snap-active");
     const content = await createContentStore(join(tmp.path, "content"));
-    const snapshots = createSnapshotter({ root: join(tmp.path, "state"), blobs: content });
+    const snapshots = createSnapshotter({ root: join(tmp.path, "state"), runner, blobs: content });
     const layers = image();
     const ids = chainIds(layers.map((l) => l.diffId));
     await snapshots.unpack(layers);
@@ -152,7 +154,7 @@ describe("active snapshots on a real overlay (root)", () => {
     await snapshots.remove("next");
 
     // The blob, unpacked as an image layer by another snapshotter, gives that tree too.
-    const fresh = createSnapshotter({ root: join(tmp.path, "state2"), blobs: content });
+    const fresh = createSnapshotter({ root: join(tmp.path, "state2"), runner, blobs: content });
     const diffLayer: LayerSource = { diffId: committed.diffId, open: () => content.open(committed.blob.digest as `sha256:${string}`) };
     await fresh.unpack([...image(), diffLayer]);
     await fresh.prepare("again", committed.chainId);
@@ -163,7 +165,7 @@ describe("active snapshots on a real overlay (root)", () => {
   it("commits the same content to the same diffID and blob, and keeps the first snapshot", async () => {
     await using tmp = await tempDir("snap-determinism");
     const content = await createContentStore(join(tmp.path, "content"));
-    const snapshots = createSnapshotter({ root: join(tmp.path, "state"), blobs: content });
+    const snapshots = createSnapshotter({ root: join(tmp.path, "state"), runner, blobs: content });
     const layers = image();
     await snapshots.unpack(layers);
     const parent = chainIds(layers.map((l) => l.diffId)).at(-1);

@@ -6,9 +6,11 @@ import { gzipSync } from "node:zlib";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { applyLayer } from "../../src/runtime/snapshot/index.ts";
+import { childProcessRunner } from "../../src/common/spawn/child-process-runner.ts";
 import { buildTar, chunked, type TestEntry } from "../../src/common/tar/testing/tar-builder.ts";
 import { tempDir } from "../../src/runtime/snapshot/testing/fs-fixtures.ts";
 
+const runner = childProcessRunner();
 const sha256 = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
 async function xattrs(path: string): Promise<Record<string, string>> {
@@ -47,7 +49,7 @@ describe("applyLayer (root)", () => {
     ];
     const tar = buildTar(entries);
     const target = join(tmp.path, "layer");
-    const result = await applyLayer({ source: chunked(gzipSync(tar), 1000), target });
+    const result = await applyLayer({ runner, source: chunked(gzipSync(tar), 1000), target });
     expect(result).toMatchObject({ diffId: sha256(tar), size: tar.length, compression: "gzip", entries: entries.length });
 
     const p = (rel: string) => join(target, rel);
@@ -100,7 +102,7 @@ describe("applyLayer (root)", () => {
       { name: "usr/.wh..wh.plnk", type: "dir" },
     ]);
     const target = join(tmp.path, "l");
-    await applyLayer({ source: chunked(tar, 512), target });
+    await applyLayer({ runner, source: chunked(tar, 512), target });
     for (const name of ["etc/hosts", "etc/passwd"]) {
       const st = await lstat(join(target, name));
       expect([st.isCharacterDevice(), st.rdev], name).toEqual([true, 0]);
@@ -127,7 +129,7 @@ describe("applyLayer (root)", () => {
       { name: "d/two", body: "2" },
     ]);
     const target = join(tmp.path, "l");
-    await applyLayer({ source: chunked(tar, 4096), target });
+    await applyLayer({ runner, source: chunked(tar, 4096), target });
     expect(await readFile(join(target, "a"), "utf8")).toBe("second");
     expect(await readFile(join(target, "b/inner"), "utf8")).toBe("in");
     expect((await lstat(join(target, "b"))).mode & 0o777).toBe(0o700);
@@ -143,7 +145,7 @@ describe("applyLayer (root)", () => {
     const tar = Buffer.concat([buildTar([{ name: "big.bin", body: big, mode: 0o600 }]), Buffer.alloc(10_240)]);
     const target = join(tmp.path, "l");
     const progress: number[] = [];
-    const r = await applyLayer({ source: chunked(tar, 64 * 1024), target, onProgress: (p) => progress.push(p.uncompressedBytes) });
+    const r = await applyLayer({ runner, source: chunked(tar, 64 * 1024), target, onProgress: (p) => progress.push(p.uncompressedBytes) });
     expect(r.diffId).toBe(sha256(tar));
     expect(progress.length).toBeGreaterThan(10);
     expect(progress[progress.length - 1]).toBe(tar.length);
@@ -155,14 +157,14 @@ describe("applyLayer (root)", () => {
     await using tmp = await tempDir("snap-zstd");
     const tar = buildTar([{ name: "z/file", body: "zstd!" }]);
     const { stdout } = await execa("zstd", ["-c", "-q"], { input: tar, encoding: "buffer" });
-    const r = await applyLayer({ source: chunked(Buffer.from(stdout), 7), target: join(tmp.path, "l") });
+    const r = await applyLayer({ runner, source: chunked(Buffer.from(stdout), 7), target: join(tmp.path, "l") });
     expect([r.compression, r.diffId]).toEqual(["zstd", sha256(tar)]);
     expect(await readFile(join(tmp.path, "l/z/file"), "utf8")).toBe("zstd!");
   });
 
   it("refuses an existing target and leaves it alone", async () => {
     await using tmp = await tempDir("snap-exists");
-    await expect(applyLayer({ source: chunked(buildTar([{ name: "a" }]), 512), target: tmp.path })).rejects.toMatchObject({
+    await expect(applyLayer({ runner, source: chunked(buildTar([{ name: "a" }]), 512), target: tmp.path })).rejects.toMatchObject({
       kind: "Conflict",
     });
   });
@@ -170,12 +172,12 @@ describe("applyLayer (root)", () => {
   it("removes the temp dir when the stream is corrupt or aborted", async () => {
     await using tmp = await tempDir("snap-corrupt");
     const tar = buildTar([{ name: "a", body: "x".repeat(5000) }, { name: "b", body: "y" }]);
-    await expect(applyLayer({ source: chunked(tar.subarray(0, 3000), 512), target: join(tmp.path, "l") })).rejects.toMatchObject({
+    await expect(applyLayer({ runner, source: chunked(tar.subarray(0, 3000), 512), target: join(tmp.path, "l") })).rejects.toMatchObject({
       kind: "DataLoss",
     });
     const ac = new AbortController();
     ac.abort();
-    await expect(applyLayer({ source: chunked(tar, 512), target: join(tmp.path, "m"), signal: ac.signal })).rejects.toThrow();
+    await expect(applyLayer({ runner, source: chunked(tar, 512), target: join(tmp.path, "m"), signal: ac.signal })).rejects.toThrow();
     expect(await readdir(tmp.path)).toEqual([]);
   });
 });

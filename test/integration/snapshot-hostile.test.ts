@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { applyLayer } from "../../src/runtime/snapshot/index.ts";
+import { childProcessRunner } from "../../src/common/spawn/child-process-runner.ts";
 import { listTree, tempDir } from "../../src/runtime/snapshot/testing/fs-fixtures.ts";
 import { buildTar, chunked, type TestEntry } from "../../src/common/tar/testing/tar-builder.ts";
 
@@ -13,6 +14,7 @@ interface Case {
   readonly names: RegExp;
 }
 
+const runner = childProcessRunner();
 const cases: Case[] = [
   { title: "a '..' name", entries: () => [{ name: "../evil", body: "x" }], names: /"\.\.\/evil"/ },
   { title: "'..' in the middle of a name", entries: () => [{ name: "a/b/../../../evil", body: "x" }], names: /\.\.\/evil/ },
@@ -98,7 +100,7 @@ describe("applyLayer refuses hostile layers", () => {
       const target = join(tmp.path, "layers/one/target");
       const tar = buildTar([{ name: "ok/", type: "dir" }, { name: "ok/file", body: "fine" }, ...c.entries(outside)]);
 
-      const failure = applyLayer({ source: chunked(tar, 700), target });
+      const failure = applyLayer({ runner, source: chunked(tar, 700), target });
       await expect(failure).rejects.toMatchObject({ kind: "InvalidArgument" });
       await expect(failure).rejects.toThrow(c.names);
 
@@ -110,7 +112,7 @@ describe("applyLayer refuses hostile layers", () => {
   it("accepts an absolute name by rooting it in the layer (as Docker does)", async () => {
     await using tmp = await tempDir("snap-abs");
     const target = join(tmp.path, "target");
-    await applyLayer({ source: chunked(buildTar([{ name: "/abs/evil", body: "inside" }]), 512), target });
+    await applyLayer({ runner, source: chunked(buildTar([{ name: "/abs/evil", body: "inside" }]), 512), target });
     expect(await readFile(join(target, "abs/evil"), "utf8")).toBe("inside");
   });
 
@@ -126,7 +128,7 @@ describe("applyLayer refuses hostile layers", () => {
       // Replacing the symlink with a file must replace the link, not write through it.
       { name: "a", body: "replaced" },
     ]);
-    await applyLayer({ source: chunked(tar, 512), target });
+    await applyLayer({ runner, source: chunked(tar, 512), target });
     expect(await readFile(join(target, "a"), "utf8")).toBe("replaced");
     expect(await listTree(outside)).toEqual(before);
   });

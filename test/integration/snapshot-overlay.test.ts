@@ -8,9 +8,11 @@ import { gzipSync } from "node:zlib";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { chainIds, createSnapshotter, type LayerSource } from "../../src/runtime/snapshot/index.ts";
+import { childProcessRunner } from "../../src/common/spawn/child-process-runner.ts";
 import { tempDir } from "../../src/runtime/snapshot/testing/fs-fixtures.ts";
 import { buildTar, chunked, type TestEntry } from "../../src/common/tar/testing/tar-builder.ts";
 
+const runner = childProcessRunner();
 const sha256 = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
 function layer(entries: TestEntry[], opens?: { count: number }): LayerSource & { tar: Buffer } {
@@ -61,7 +63,7 @@ async function mounted<T>(desc: { options: readonly string[]; cwd?: string }, at
 describe("snapshotter + overlay (root)", () => {
   it("stacks three layers: whiteouts delete, opaque dirs hide lower content, upper gets writes", async () => {
     await using tmp = await tempDir("snap-overlay");
-    const snapshots = createSnapshotter({ root: join(tmp.path, "state") });
+    const snapshots = createSnapshotter({ runner, root: join(tmp.path, "state") });
     const layers = [base(), middle(), top()];
     const infos = await snapshots.unpack(layers);
     const ids = chainIds(layers.map((l) => l.diffId));
@@ -89,7 +91,7 @@ describe("snapshotter + overlay (root)", () => {
 
   it("mounts deep stacks from relative lowerdirs with the returned cwd", async () => {
     await using tmp = await tempDir("snap-deep");
-    const snapshots = createSnapshotter({ root: join(tmp.path, "state"), durable: false });
+    const snapshots = createSnapshotter({ runner, root: join(tmp.path, "state"), durable: false });
     const layers = Array.from({ length: 50 }, (_, i) => layer([{ name: `f${i}`, body: String(i) }, ...(i > 0 ? [{ name: `.wh.f${i - 1}` }] : [])]));
     await snapshots.unpack(layers);
     const ids = chainIds(layers.map((l) => l.diffId));
@@ -105,7 +107,7 @@ describe("snapshotter + overlay (root)", () => {
 
   it("unpacks each layer once for concurrent unpacks, and skips existing snapshots", async () => {
     await using tmp = await tempDir("snap-once");
-    const snapshots = createSnapshotter({ root: join(tmp.path, "state") });
+    const snapshots = createSnapshotter({ runner, root: join(tmp.path, "state") });
     const opens = { count: 0 };
     const l0 = layer([{ name: "a", body: "a" }], opens);
     const l1 = layer([{ name: "b", body: "b" }], opens);
@@ -119,7 +121,7 @@ describe("snapshotter + overlay (root)", () => {
 
   it("unpackLayer builds a chain one layer at a time, in any order, and checks the chain ID", async () => {
     await using tmp = await tempDir("snap-layerwise");
-    const snapshots = createSnapshotter({ root: join(tmp.path, "state") });
+    const snapshots = createSnapshotter({ runner, root: join(tmp.path, "state") });
     const layers = [base(), middle(), top()];
     const ids = chainIds(layers.map((l) => l.diffId));
     // The top layer's blob may arrive first.
@@ -137,7 +139,7 @@ describe("snapshotter + overlay (root)", () => {
     await using tmp = await tempDir("snap-race");
     const root = join(tmp.path, "state");
     const l0 = layer(Array.from({ length: 200 }, (_, i) => ({ name: `d/f${i}`, body: "x".repeat(i) })));
-    const [a, b] = await Promise.all([createSnapshotter({ root }).unpack([l0]), createSnapshotter({ root }).unpack([l0])]);
+    const [a, b] = await Promise.all([createSnapshotter({ runner, root }).unpack([l0]), createSnapshotter({ runner, root }).unpack([l0])]);
     expect(a).toEqual(b);
     expect(await readdir(join(root, "snapshots"))).toHaveLength(1);
     expect(await readdir(join(root, "staging"))).toEqual([]);
@@ -145,7 +147,7 @@ describe("snapshotter + overlay (root)", () => {
 
   it("rejects a layer whose content does not match its diffID and keeps nothing", async () => {
     await using tmp = await tempDir("snap-dataloss");
-    const snapshots = createSnapshotter({ root: join(tmp.path, "state") });
+    const snapshots = createSnapshotter({ runner, root: join(tmp.path, "state") });
     const good = layer([{ name: "a", body: "a" }]);
     const lying = { ...good, diffId: sha256(Buffer.from("something else")) };
     await expect(snapshots.unpack([lying])).rejects.toMatchObject({ kind: "DataLoss" });
@@ -156,7 +158,7 @@ describe("snapshotter + overlay (root)", () => {
 
   it("removes snapshots top-down, reports usage and refuses removing a parent", async () => {
     await using tmp = await tempDir("snap-remove");
-    const snapshots = createSnapshotter({ root: join(tmp.path, "state") });
+    const snapshots = createSnapshotter({ runner, root: join(tmp.path, "state") });
     const l0 = layer([{ name: "big", body: Buffer.alloc(100_000, 1) }, { name: "link", type: "hardlink", linkname: "big" }]);
     const l1 = layer([{ name: "small", body: "s" }]);
     const [s0, s1] = await snapshots.unpack([l0, l1]);
@@ -174,7 +176,7 @@ describe("snapshotter + overlay (root)", () => {
   it("collects leftovers of an interrupted unpack", async () => {
     await using tmp = await tempDir("snap-gc");
     const root = join(tmp.path, "state");
-    const snapshots = createSnapshotter({ root });
+    const snapshots = createSnapshotter({ runner, root });
     const [kept] = await snapshots.unpack([layer([{ name: "a", body: "a" }])]);
     await mkdir(join(root, "staging", `${"ab".repeat(32)}-123456/fs.tmp-1/x`), { recursive: true });
     await mkdir(join(root, "trash", `${"cd".repeat(32)}-654321/fs`), { recursive: true });

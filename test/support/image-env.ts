@@ -6,7 +6,8 @@ import { openImageRecords } from "../../src/runtime/image/image-records.ts";
 import { createImageService, type ImageService } from "../../src/runtime/image/image-service.ts";
 import { createRegistryClient } from "../../src/runtime/registry/index.ts";
 import { createSnapshotter, type Snapshotter } from "../../src/runtime/snapshot/index.ts";
-import type { ProcessRunner } from "../../src/runtime/snapshot/process-runner.ts";
+import { childProcessRunner } from "../../src/common/spawn/child-process-runner.ts";
+import type { ProcessRunner } from "../../src/common/spawn/process-runner.ts";
 import { createSnapshotPort } from "../../src/runtime/wiring/snapshot-port.ts";
 
 // An image service over its own temporary state root, talking to the real loopback registry.
@@ -22,7 +23,7 @@ export interface ImageEnv {
 export async function openImageEnv(root?: string, opts: { runner?: ProcessRunner } = {}): Promise<ImageEnv> {
   const dir = root ?? (await mkdtemp(join(tmpdir(), "tstack-img-")));
   const content = await createContentStore(join(dir, "content"));
-  const snapshotter = createSnapshotter({ root: join(dir, "snapshots"), durable: false, blobs: content, ...(opts.runner ? { runner: opts.runner } : {}) });
+  const snapshotter = createSnapshotter({ root: join(dir, "snapshots"), durable: false, blobs: content, runner: opts.runner ?? childProcessRunner() });
   const images = createImageService({
     content,
     records: await openImageRecords(join(dir, "images")),

@@ -1,5 +1,5 @@
 import { invalidArgument, unimplemented } from "../../common/errors.ts";
-import type { CreateContainerRequest } from "../../runtime/containers/container-engine.ts";
+import type { CreateContainerRequest } from "../../runtime/containers/create-container.ts";
 import type { LogConfig, MountRequest } from "../../runtime/containers/container-record.ts";
 import { parseRestartPolicy, type RestartPolicy } from "../../runtime/containers/restart-policy.ts";
 import type { ContainerCreateOptions, ExtraHost, ImageHealthcheck, NamespaceMode, Resources, RlimitName, Ulimit } from "../../runtime/spec/index.ts";

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { availableParallelism, totalmem } from "node:os";
 import { conflict, TstackError } from "../../common/errors.ts";
-import type { WaitCondition } from "../../runtime/containers/container-engine.ts";
+import type { WaitCondition } from "../../runtime/containers/wait-container.ts";
 import { translateContainerCreate } from "../compat/container-create.ts";
 import { changesJson } from "../compat/changes-json.ts";
 import { containerMatches } from "../compat/container-filters.ts";

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isNotMounted, MountError, nativeSpawnerBinaryPath, startNativeSpawner, type NativeSpawner } from "./native-spawner.ts";
-import { SpawnFailure } from "./run-child.ts";
+import { SpawnFailure } from "./process-runner.ts";
+import { describeProcessRunner } from "./testing/process-runner-conformance.ts";
 
 // TSTACK_SPAWN_BINARY: run the suite against another build (e.g. one with -fsanitize=address).
 const binary = nativeSpawnerBinaryPath(process.env.TSTACK_SPAWN_BINARY);
@@ -45,86 +46,40 @@ async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): P
   }
 }
 
-describe("native spawner: run", () => {
-  it("returns exit code and both streams; a signal is 128 + its number", async () => {
-    expect(await sp.run({ file: "/bin/sh", args: ["-c", "echo out; echo err >&2; exit 3"] })).toEqual({ exitCode: 3, stdout: "out\n", stderr: "err\n" });
-    expect(await sp.run({ file: "/bin/sh", args: ["-c", "kill -TERM $$"] })).toEqual({ exitCode: 143, signal: "SIGTERM", stdout: "", stderr: "" });
-  });
+describeProcessRunner("native spawner", () => sp);
 
-  it("replaces the environment when given and searches its PATH", async () => {
-    expect((await sp.run({ file: "/usr/bin/env", args: [], env: { ONLY: "1" } })).stdout).toBe("ONLY=1\n");
+describe("native spawner: run", () => {
+  it("searches the PATH of the environment given, else its own", async () => {
     const bin = join(work, "bin");
     await mkdir(bin);
     await writeFile(join(bin, "hello-tool"), "#!/bin/sh\necho hi from $0\n", { mode: 0o755 });
     await writeFile(join(bin, "not-exec"), "#!/bin/sh\n", { mode: 0o644 });
     const env = { PATH: `/nonexistent:${bin}:/bin` };
-    expect((await sp.run({ file: "hello-tool", args: [], env })).stdout).toBe(`hi from ${bin}/hello-tool\n`);
+    expect((await sp.run("hello-tool", [], { env })).stdout).toBe(`hi from ${bin}/hello-tool\n`);
     // The helper's own PATH does not have it.
-    expect(((await sp.run({ file: "hello-tool", args: [] }).catch((e: unknown) => e)) as SpawnFailure).code).toBe("ENOENT");
-    expect(((await sp.run({ file: "not-exec", args: [], env }).catch((e: unknown) => e)) as SpawnFailure).code).toBe("EACCES");
+    expect(((await sp.run("hello-tool", []).catch((e: unknown) => e)) as SpawnFailure).code).toBe("ENOENT");
+    expect(((await sp.run("not-exec", [], { env }).catch((e: unknown) => e)) as SpawnFailure).code).toBe("EACCES");
     // Without env, the helper's environment (this process's at start) and its PATH.
-    expect((await sp.run({ file: "sh", args: ["-c", "echo $HOME"] })).stdout).toBe(`${process.env.HOME ?? ""}\n`);
+    expect((await sp.run("sh", ["-c", "echo $HOME"])).stdout).toBe(`${process.env.HOME ?? ""}\n`);
   });
 
-  it("runs in cwd, and says so when cwd does not exist", async () => {
-    expect((await sp.run({ file: "/bin/pwd", args: [], cwd: "/tmp" })).stdout).toBe("/tmp\n");
-    const err = await sp.run({ file: "/bin/pwd", args: [], cwd: join(work, "nope") }).catch((e: unknown) => e);
+  it("says so when cwd does not exist", async () => {
+    const err = await sp.run("/bin/pwd", [], { cwd: join(work, "nope") }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SpawnFailure);
     expect((err as SpawnFailure).code).toBe("ENOENT");
     expect((err as Error).message).toContain("cwd");
   });
 
-  it("feeds input and closes stdin, even input larger than a pipe holds", async () => {
-    expect((await sp.run({ file: "/bin/cat", args: [], input: "abc\n" })).stdout).toBe("abc\n");
-    expect((await sp.run({ file: "/bin/cat", args: [] })).stdout).toBe("");
-    const big = "x".repeat(3 * 1024 * 1024);
-    expect((await sp.run({ file: "/usr/bin/wc", args: ["-c"], input: Buffer.from(big) })).stdout.trim()).toBe(String(big.length));
-    // A program that never reads its input still finishes.
-    expect((await sp.run({ file: "/bin/true", args: [], input: big })).exitCode).toBe(0);
-  });
-
-  it("merges stderr into stdout in arrival order when asked", async () => {
-    const r = await sp.run({ file: "/bin/sh", args: ["-c", "echo a; echo b >&2; echo c; echo d >&2"], mergeOutput: true });
-    expect(r).toEqual({ exitCode: 0, stdout: "a\nb\nc\nd\n", stderr: "" });
-  });
-
-  it("kills a run whose output passes the limit and fails it with ENOBUFS; the limit itself is fine", async () => {
-    const err = await sp.run({ file: "/bin/sh", args: ["-c", "head -c 100000 /dev/zero; exec sleep 30"], maxBuffer: 1000 }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SpawnFailure);
-    expect((err as SpawnFailure).code).toBe("ENOBUFS");
-    expect((await sp.run({ file: "/bin/sh", args: ["-c", "head -c 1000 /dev/zero"], maxBuffer: 1000 })).stdout).toHaveLength(1000);
-    const merged = await sp.run({ file: "/bin/sh", args: ["-c", "head -c 600 /dev/zero; head -c 600 /dev/zero >&2"], maxBuffer: 1000, mergeOutput: true }).catch((e: unknown) => e);
+  it("counts merged output against the limit as one stream; a directory cannot run", async () => {
+    const merged = await sp.run("/bin/sh", ["-c", "head -c 600 /dev/zero; head -c 600 /dev/zero >&2"], { maxBuffer: 1000, mergeOutput: true }).catch((e: unknown) => e);
     expect((merged as SpawnFailure).code).toBe("ENOBUFS");
-  });
-
-  it("rejects with the errno code when the program cannot start", async () => {
-    const err = await sp.run({ file: "/no/such/program", args: [] }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SpawnFailure);
-    expect((err as SpawnFailure).code).toBe("ENOENT");
-    expect((err as Error).message).toContain("/no/such/program");
-    expect(((await sp.run({ file: "/etc", args: [] }).catch((e: unknown) => e)) as SpawnFailure).code).toBe("EACCES");
-  });
-
-  it("kills the program when the caller aborts; an aborted signal never starts one", async () => {
-    const ac = new AbortController();
-    const run = sp.run({ file: "/bin/sleep", args: ["30"] }, ac.signal);
-    setTimeout(() => ac.abort(), 100);
-    expect(await run).toEqual({ exitCode: 137, signal: "SIGKILL", stdout: "", stderr: "" });
-    const reason = new Error("already");
-    await expect(sp.run({ file: "/bin/true", args: [] }, AbortSignal.abort(reason))).rejects.toBe(reason);
-  });
-
-  it("runs 50 programs at once, each answer to its own request", async () => {
-    const rs = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => sp.run({ file: "/bin/sh", args: ["-c", `sleep 0.0${i % 10}; echo ${i}; exit ${i % 7}`] })),
-    );
-    expect(rs.map((r) => [r.stdout, r.exitCode])).toEqual(Array.from({ length: 50 }, (_, i) => [`${i}\n`, i % 7]));
+    expect(((await sp.run("/etc", []).catch((e: unknown) => e)) as SpawnFailure).code).toBe("EACCES");
   });
 
   it("returns 10 MB of output on each stream intact", async () => {
     const size = 10 * 1024 * 1024;
     const line = "0123456789abcdef\n";
-    const r = await sp.run({ file: "/bin/sh", args: ["-c", `yes 0123456789abcdef | head -c ${size} & yes 0123456789abcdef | head -c ${size} >&2; wait`] });
+    const r = await sp.run("/bin/sh", ["-c", `yes 0123456789abcdef | head -c ${size} & yes 0123456789abcdef | head -c ${size} >&2; wait`]);
     const expected = line.repeat(Math.ceil(size / line.length)).slice(0, size);
     expect(r.stdout.length).toBe(size);
     expect(r.stdout === expected).toBe(true);
@@ -215,7 +170,7 @@ describe("native spawner: mount", () => {
       expect(await readFile(join(merged, "top"), "utf8")).toBe("from l1");
       expect(await readFile(join(merged, "bottom"), "utf8")).toBe("from l2");
       // The helper went back to its own directory: a later run without cwd starts there.
-      expect((await sp.run({ file: "/bin/pwd", args: [] })).stdout).toBe(`${process.cwd()}\n`);
+      expect((await sp.run("/bin/pwd", [])).stdout).toBe(`${process.cwd()}\n`);
       await sp.umount(merged);
     } finally {
       await sp.umount(merged, { detach: true }).catch(() => undefined);
@@ -241,7 +196,7 @@ describe("native spawner: the helper process", () => {
   it("rejects what is in flight when the helper dies, and starts a new one for the next request", async () => {
     const pidFile = join(work, "orphan.pid");
     const before = sp.helperPid!;
-    const pending = sp.run({ file: "/bin/sh", args: ["-c", `echo $$ > ${pidFile}; exec sleep 30`] });
+    const pending = sp.run("/bin/sh", ["-c", `echo $$ > ${pidFile}; exec sleep 30`]);
     await eventually(() => existsSync(pidFile));
     const orphan = Number(await readFile(pidFile, "utf8"));
     try {
@@ -249,7 +204,7 @@ describe("native spawner: the helper process", () => {
       const err = await pending.catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SpawnFailure);
       expect((err as Error).message).toMatch(/tstack-spawn exited \(SIGKILL\)/);
-      expect((await sp.run({ file: "/bin/echo", args: ["again"] })).stdout).toBe("again\n");
+      expect((await sp.run("/bin/echo", ["again"])).stdout).toBe("again\n");
       expect(sp.helperPid).not.toBe(before);
       // The dead helper killed nothing: its program ran on.
       expect(alive(orphan)).toBe(true);
@@ -262,8 +217,8 @@ describe("native spawner: the helper process", () => {
     const script = [
       `import { startNativeSpawner } from ${JSON.stringify(new URL("./native-spawner.ts", import.meta.url).href)};`,
       `const sp = await startNativeSpawner({ binary: ${JSON.stringify(binary)} });`,
-      `await sp.run({ file: "/bin/true", args: [] });`,
-      `sp.run({ file: "/bin/sh", args: ["-c", "sleep 0.3; echo late"] }).then((r) => console.log(r.stdout.trim()));`,
+      `await sp.run("/bin/true", []);`,
+      `sp.run("/bin/sh", ["-c", "sleep 0.3; echo late"]).then((r) => console.log(r.stdout.trim()));`,
     ].join("\n");
     const file = join(work, "idle.mts");
     await writeFile(file, script);
@@ -286,6 +241,6 @@ describe("native spawner: the helper process", () => {
     const pid = own.helperPid!;
     await own.close();
     expect(alive(pid)).toBe(false);
-    await expect(own.run({ file: "/bin/true", args: [] })).rejects.toBeInstanceOf(SpawnFailure);
+    await expect(own.run("/bin/true", [])).rejects.toBeInstanceOf(SpawnFailure);
   });
 });

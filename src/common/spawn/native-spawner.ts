@@ -8,9 +8,9 @@ import { constants } from "node:os";
 import { unavailable } from "../errors.ts";
 import { MountError } from "./mount-error.ts";
 import { MNT_DETACH, mountCalls, type MountCall, type MountSpec } from "./mount-options.ts";
-import { SpawnFailure } from "./run-child.ts";
+import { runWith, SpawnFailure, type ProcessRunner } from "./process-runner.ts";
 import { createFrameReader, decodeAnswer, encodeRequest, PROTOCOL_VERSION, type NativeAnswer, type NativeRequest } from "./spawn-frames.ts";
-import type { SpawnPool } from "./spawn-pool.ts";
+import { spawnPiped } from "./spawn-piped.ts";
 import type { SpawnRequest, SpawnResult } from "./spawn-protocol.ts";
 
 export { nativeSpawnerBinaryPath } from "./native-spawner-binary.ts";
@@ -27,12 +27,13 @@ export interface UntilLineResult {
 }
 
 /**
- * Programs and mounts through one tstack-spawn helper. `run` behaves as the worker pool's.
- * The helper is unref'd while idle (it never keeps this process alive) and ref'd while a
- * request is in flight. If it dies, the requests in flight reject with SpawnFailure and the
- * next request starts a new one. `close()` ends it; programs still running are left alone.
+ * Programs and mounts through one tstack-spawn helper: the engine's ProcessRunner when it is
+ * built (`pipe` alone spawns on this thread, see spawn-piped.ts). The helper is unref'd while
+ * idle (it never keeps this process alive) and ref'd while a request is in flight. If it dies,
+ * the requests in flight reject with SpawnFailure and the next request starts a new one.
+ * `close()` ends it; programs still running are left alone.
  */
-export interface NativeSpawner extends SpawnPool, AsyncDisposable {
+export interface NativeSpawner extends ProcessRunner, AsyncDisposable {
   /**
    * Starts a program and resolves at its first stdout line; the program keeps running (in its
    * own session with `detached`) and is no longer watched. Aborting kills it if no line came
@@ -48,6 +49,7 @@ export interface NativeSpawner extends SpawnPool, AsyncDisposable {
   umount(target: string, opts?: { readonly detach?: boolean }): Promise<void>;
   /** The helper's pid while one runs (diagnostics, tests). */
   readonly helperPid: number | undefined;
+  close(): Promise<void>;
 }
 
 export interface NativeSpawnerOptions {
@@ -230,9 +232,8 @@ export async function startNativeSpawner(opts: NativeSpawnerOptions): Promise<Na
     get helperPid() {
       return helper?.child.pid;
     },
-    run(req, signal) {
-      return request(runFrame(req, false, false), (a) => toResult(a, req.file), signal);
-    },
+    run: (file, args, o) => runWith((req, signal) => request(runFrame(req, false, false), (a) => toResult(a, req.file), signal), file, args, o),
+    pipe: spawnPiped,
     runUntilLine(req, signal) {
       return request(
         runFrame(req, true, req.detached === true),

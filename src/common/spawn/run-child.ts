@@ -1,17 +1,9 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
+import { SpawnFailure } from "./process-runner.ts";
 import type { SpawnRequest, SpawnResult } from "./spawn-protocol.ts";
 
 const DEFAULT_MAX_BUFFER = 64 * 1024 * 1024;
-
-export class SpawnFailure extends Error {
-  constructor(
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Runs one program to completion with node:child_process, collecting its output: the body of a

@@ -3,7 +3,8 @@
 // 2-core machine, which on the engine's one thread serialised every runc, mount and CNI call of
 // `up` and `down`. Here that wait is this thread's, and several workers spawn side by side.
 import { parentPort } from "node:worker_threads";
-import { runChild, SpawnFailure } from "./run-child.ts";
+import { SpawnFailure } from "./process-runner.ts";
+import { runChild } from "./run-child.ts";
 import type { FromSpawnWorker, ToSpawnWorker } from "./spawn-protocol.ts";
 
 const port = parentPort;

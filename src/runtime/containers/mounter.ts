@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { execa } from "execa";
 import { TstackError } from "../../common/errors.ts";
+import type { ProcessRunner } from "../../common/spawn/process-runner.ts";
 
 /** A mount to perform, as the snapshotter describes it (containerd's mount.Mount). */
 export interface MountDescription {
@@ -18,16 +18,10 @@ export interface Mounter {
   isMounted(target: string): Promise<boolean>;
 }
 
-/** Runs mount or umount to completion; any exit is a result. */
-export type MountRun = (file: string, args: readonly string[], cwd?: string) => Promise<{ exitCode: number; stderr: string }>;
-
-const execaMountRun: MountRun = async (file, args, cwd) => {
-  const r = await execa(file, [...args], { reject: false, ...(cwd ? { cwd } : {}) });
-  return { exitCode: r.exitCode ?? 1, stderr: r.stderr };
-};
-
-// Node has no mount(2); util-linux's mount does the syscall. A few ms per call.
-export function createMounter(run: MountRun = execaMountRun): Mounter {
+// Node has no mount(2); util-linux's mount does the syscall. A few ms per call. The engine uses
+// it only without tstack-spawn (else wiring/native-mounter.ts). Any exit is read here.
+export function createMounter(runner: ProcessRunner): Mounter {
+  const run = (file: string, args: readonly string[], cwd?: string) => runner.run(file, args, { allowFailure: true, ...(cwd ? { cwd } : {}) });
   return {
     async mount(m, target) {
       const args = ["-t", m.type, ...(m.options.length ? ["-o", m.options.join(",")] : []), m.source, target];

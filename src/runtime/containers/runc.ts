@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { execa } from "execa";
 import { TstackError } from "../../common/errors.ts";
+import { SpawnFailure, type ProcessRunner } from "../../common/spawn/process-runner.ts";
 import { releaseStoppedRunc } from "./runc-release.ts";
 
 // The OCI runtime's command line (runc; crun takes the same commands). Creation is the
@@ -32,16 +32,13 @@ export interface OciRuntime {
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
   ps(id: string): Promise<readonly number[]>;
-  /** Runs a process (config in `processFile`) in the container to completion: healthcheck probes. */
-  run(id: string, processFile: string, timeoutMs: number): Promise<{ exitCode: number; output: string; timedOut: boolean }>;
+  /**
+   * Runs a process (config in `processFile`) in the container to completion within `timeoutMs`,
+   * both output streams as one: healthcheck probes. A probe that floods its output is a failed
+   * probe (exit -1), never an error of its own.
+   */
+  run(id: string, processFile: string, timeoutMs: number): Promise<ProbeResult>;
 }
-
-export type RunFn = (file: string, args: readonly string[]) => Promise<{ stdout: string; stderr: string; exitCode: number }>;
-
-export const execaRun: RunFn = async (file, args) => {
-  const r = await execa(file, args, { reject: false, stdin: "ignore" });
-  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? 1 };
-};
 
 // runc prints `time="…" level=error msg="…"`; keep just the message.
 export function runtimeMessage(stderr: string): string {
@@ -50,8 +47,6 @@ export function runtimeMessage(stderr: string): string {
   return msgs.join("; ") || "unknown error";
 }
 
-/** Runs a program to completion within `timeoutMs`, both output streams as one (a probe). */
-export type ProbeRunFn = (file: string, args: readonly string[], timeoutMs: number) => Promise<ProbeResult>;
 export interface ProbeResult {
   readonly exitCode: number;
   readonly output: string;
@@ -60,18 +55,15 @@ export interface ProbeResult {
 
 // Docker keeps the last 4 KiB of a probe's output; more is cut, never a failure of its own.
 export const PROBE_OUTPUT_LIMIT = 4096;
+// A probe printing more than this is killed and failed.
+const PROBE_OUTPUT_MAX = 1024 * 1024;
 
-export const execaProbeRun: ProbeRunFn = async (file, args, timeoutMs) => {
-  const r = await execa(file, [...args], { reject: false, stdin: "ignore", all: true, timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1024 * 1024 });
-  return { exitCode: r.exitCode ?? -1, output: (r.all ?? "").slice(0, PROBE_OUTPUT_LIMIT), timedOut: r.timedOut };
-};
-
-export function createOciRuntime(opts: { binary?: string; root: string; run?: RunFn; probe?: ProbeRunFn }): OciRuntime {
+export function createOciRuntime(opts: { binary?: string; root: string; runner: ProcessRunner }): OciRuntime {
   const binary = opts.binary ?? "runc";
-  const run = opts.run ?? execaRun;
-  const probe = opts.probe ?? execaProbeRun;
+  const { runner } = opts;
+  // Any exit is read here: runc's message decides the error's kind.
   const call = async (args: readonly string[], what: string) => {
-    const r = await run(binary, ["--root", opts.root, ...args]);
+    const r = await runner.run(binary, ["--root", opts.root, ...args], { allowFailure: true });
     if (r.exitCode !== 0) {
       const msg = runtimeMessage(r.stderr);
       const kind = /does not exist|not exist|container not found/i.test(msg)
@@ -110,7 +102,16 @@ export function createOciRuntime(opts: { binary?: string; root: string; run?: Ru
     },
     pause: async (id) => void (await call(["pause", id], "pause")),
     resume: async (id) => void (await call(["resume", id], "resume")),
-    run: (id, processFile, timeoutMs) => probe(binary, ["--root", opts.root, "exec", "--process", processFile, id], timeoutMs),
+    async run(id, processFile, timeoutMs) {
+      const args = ["--root", opts.root, "exec", "--process", processFile, id];
+      try {
+        const r = await runner.run(binary, args, { timeoutMs, mergeOutput: true, maxBuffer: PROBE_OUTPUT_MAX, allowFailure: true });
+        return { exitCode: r.exitCode, output: r.stdout.slice(0, PROBE_OUTPUT_LIMIT), timedOut: r.timedOut };
+      } catch (err) {
+        if (err instanceof SpawnFailure && err.code === "ENOBUFS") return { exitCode: -1, output: err.message, timedOut: false };
+        throw err;
+      }
+    },
     async ps(id) {
       const out = await call(["ps", "--format", "json", id], "ps");
       return (JSON.parse(out || "null") as number[] | null) ?? [];

@@ -1,6 +1,6 @@
 import { mkdir, readdir, stat } from "node:fs/promises";
-import { execa } from "execa";
 import { invalidArgument } from "../../common/errors.ts";
+import type { ProcessRunner } from "../../common/spawn/process-runner.ts";
 import type { Mount } from "../spec/index.ts";
 import type { VolumeStore } from "../volumes/volume-store.ts";
 import type { MountRequest } from "./container-record.ts";
@@ -19,15 +19,15 @@ async function isEmptyDir(path: string): Promise<boolean> {
 }
 
 // cp -a keeps owners, modes, links and xattrs; the image's content is copied, never moved.
-async function copyImageContent(from: string, to: string): Promise<void> {
+async function copyImageContent(runner: ProcessRunner, from: string, to: string): Promise<void> {
   const st = await stat(from).catch(() => undefined);
   if (!st?.isDirectory()) return;
-  await execa("cp", ["-a", "--", `${from}/.`, `${to}/`]);
+  await runner.run("cp", ["-a", "--", `${from}/.`, `${to}/`]);
 }
 
 export async function resolveMounts(
   requests: readonly MountRequest[],
-  deps: { volumes: VolumeStore; rootfs: string },
+  deps: { readonly volumes: Pick<VolumeStore, "create" | "markPopulated">; readonly runner: ProcessRunner; readonly rootfs: string },
 ): Promise<ResolvedMounts> {
   const out: Mount[] = [];
   for (const m of requests) {
@@ -51,7 +51,7 @@ export async function resolveMounts(
         if (!m.name) throw invalidArgument(`volume mount at ${m.target} has no volume name`);
         const { volume } = await deps.volumes.create({ name: m.name, labels: {} });
         if (!volume.populated && !m.noCopy && (await isEmptyDir(volume.mountpoint))) {
-          await copyImageContent(await resolveInRootfs(deps.rootfs, m.target), volume.mountpoint);
+          await copyImageContent(deps.runner, await resolveInRootfs(deps.rootfs, m.target), volume.mountpoint);
           await deps.volumes.markPopulated(volume.name);
         }
         out.push({

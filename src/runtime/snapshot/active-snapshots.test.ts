@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { childChainId } from "./chain-id.ts";
 import { createSnapshotter } from "./snapshotter.ts";
 import { errorOf } from "./testing/async.ts";
-import { fakeRunner, memoryBlobs } from "./testing/fake-seams.ts";
+import { fakeProcessRunner } from "../../common/spawn/testing/fake-process-runner.ts";
+import { memoryBlobs } from "./testing/fake-seams.ts";
 import { tempDir } from "./testing/fs-fixtures.ts";
 
 // Active snapshots on a real directory tree, with getfattr and the content store faked: no root
@@ -12,7 +13,7 @@ import { tempDir } from "./testing/fs-fixtures.ts";
 async function setup() {
   const dir = await tempDir("active");
   const blobs = memoryBlobs();
-  const runner = fakeRunner();
+  const runner = fakeProcessRunner();
   const root = join(dir.path, "state");
   const snapshots = createSnapshotter({ root, runner, blobs, durable: false, now: () => new Date("2024-05-01T00:00:00Z") });
   return { dir, root, blobs, runner, snapshots, [Symbol.asyncDispose]: () => dir[Symbol.asyncDispose]() };
@@ -135,7 +136,7 @@ describe("active snapshots", () => {
 
   it("cannot commit without a blob store", async () => {
     await using dir = await tempDir("active");
-    const snapshots = createSnapshotter({ root: dir.path, runner: fakeRunner(), durable: false });
+    const snapshots = createSnapshotter({ root: dir.path, runner: fakeProcessRunner(), durable: false });
     await snapshots.prepare("k", undefined);
     expect(await errorOf(snapshots.commit("k"))).toMatchObject({ kind: "FailedPrecondition" });
   });

@@ -10,7 +10,7 @@ import { writeLayerBlob, type BlobSink, type LayerBlob } from "./layer-blob.ts";
 import { layeredLowerView } from "./lower-view.ts";
 import { getfattrOpaqueProbe } from "./opaque-probe.ts";
 import { overlayMount, type MountDescription } from "./overlay-mount.ts";
-import type { ProcessRunner } from "./process-runner.ts";
+import type { ProcessRunner } from "../../common/spawn/process-runner.ts";
 import { assertKey, readdirOrEmpty, type SnapshotDirs } from "./snapshot-dirs.ts";
 import { activeMetaFile, readActiveMeta, writeActiveMeta, writeCommittedMeta, type ActiveMeta } from "./snapshot-meta.ts";
 import { upperChanges, type FsChange } from "./upper-changes.ts";

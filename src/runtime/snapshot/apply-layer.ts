@@ -18,7 +18,7 @@ import { decompress, type Compression } from "./decompress.ts";
 import { createFsWorkers, type FsWorkers } from "./fs-batch-workers.ts";
 import { LayerTree } from "./layer-tree.ts";
 import { LayerWriter } from "./layer-writer.ts";
-import { execaRunner, type ProcessRunner } from "./process-runner.ts";
+import type { ProcessRunner } from "../../common/spawn/process-runner.ts";
 
 export interface ApplyProgress {
   /** Bytes read from `source` (compressed, as downloaded). */
@@ -33,8 +33,8 @@ export interface ApplyLayerOptions {
   readonly source: ByteSource;
   /** Must not exist yet; appears atomically (rename) once the whole layer is in place. */
   readonly target: string;
-  /** For mknod/mkfifo/setfattr/zstd; defaults to execa. */
-  readonly runner?: ProcessRunner;
+  /** For mknod/mkfifo/setfattr/zstd. */
+  readonly runner: ProcessRunner;
   readonly onProgress?: (p: ApplyProgress) => void;
   readonly signal?: AbortSignal;
   /** Where the filesystem ops run; defaults to the process's shared fs-batch workers. */
@@ -74,7 +74,7 @@ export async function applyLayer(options: ApplyLayerOptions): Promise<AppliedLay
 /** Unpacks into an existing, empty, private directory. Exported for the snapshotter's staging. */
 export async function unpackInto(dir: string, options: Omit<ApplyLayerOptions, "target">): Promise<AppliedLayer> {
   const { signal, onProgress } = options;
-  const runner = options.runner ?? execaRunner();
+  const { runner } = options;
   const hash = createHash("sha256");
   let compressedBytes = 0;
   let uncompressedBytes = 0;

@@ -2,7 +2,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { isKind } from "../../common/errors.ts";
 import { decompress, detectCompression } from "./decompress.ts";
-import type { ProcessRunner } from "./process-runner.ts";
+import type { ProcessRunner } from "../../common/spawn/process-runner.ts";
 import { chunked } from "../../common/tar/testing/tar-builder.ts";
 import { collect, errorOf } from "./testing/async.ts";
 

@@ -5,7 +5,7 @@ import { createGunzip, type ZlibOptions } from "node:zlib";
 import { unimplemented } from "../../common/errors.ts";
 import { readableChunks } from "../../common/readable-chunks.ts";
 import type { ByteSource } from "../../common/tar/index.ts";
-import { isMissingBinary, type PipedProcess, type ProcessRunner } from "./process-runner.ts";
+import { isMissingBinary, type PipedProcess, type ProcessRunner } from "../../common/spawn/process-runner.ts";
 
 export type Compression = "gzip" | "zstd" | "bzip2" | "xz" | "none";
 

@@ -25,6 +25,4 @@ export type { BlobSink, LayerBlob } from "./layer-blob.ts";
 export type { ChangeKind, FsChange } from "./upper-changes.ts";
 export { overlayMount, MOUNT_OPTIONS_LIMIT } from "./overlay-mount.ts";
 export type { MountDescription, OverlayMountInput } from "./overlay-mount.ts";
-export { execaRunner } from "./process-runner.ts";
-export type { PipedProcess, ProcessRunner, RunOptions } from "./process-runner.ts";
 export { OVERLAY_OPAQUE_XATTR, WHITEOUT_PREFIX, OPAQUE_MARKER } from "./whiteout.ts";

@@ -1,7 +1,7 @@
 import type { TarEntry, TarHeader } from "../../common/tar/index.ts";
 import type { FsStream } from "./fs-batch-workers.ts";
 import type { Action, LayerTree } from "./layer-tree.ts";
-import type { ProcessRunner } from "./process-runner.ts";
+import type { ProcessRunner } from "../../common/spawn/process-runner.ts";
 import { formatXattrDump } from "./xattr-dump.ts";
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getfattrOpaqueProbe } from "./opaque-probe.ts";
-import type { ProcessRunner } from "./process-runner.ts";
+import { SpawnFailure } from "../../common/spawn/process-runner.ts";
+import { fakeProcessRunner, type FakeAnswer } from "../../common/spawn/testing/fake-process-runner.ts";
 
 const dump = [
   "# file: /up/usr/share/doc",
@@ -14,17 +15,11 @@ const dump = [
   "",
 ].join("\n");
 
-function runner(result: { stdout: string } | Error, calls: string[][] = []): ProcessRunner {
-  return {
-    async run(file, args) {
-      calls.push([file, ...args]);
-      if (result instanceof Error) throw result;
-      return { stdout: result.stdout, stderr: "" };
-    },
-    pipe() {
-      throw new Error("not used");
-    },
-  };
+function runner(answer: FakeAnswer, calls: string[][] = []) {
+  return fakeProcessRunner((c) => {
+    calls.push([c.file, ...c.args]);
+    return answer;
+  });
 }
 
 describe("getfattrOpaqueProbe", () => {
@@ -44,12 +39,13 @@ describe("getfattrOpaqueProbe", () => {
   });
 
   it("uses what getfattr reported when the only failures are vanished paths", async () => {
-    const err = Object.assign(new Error("exit 1"), { exitCode: 1, stdout: dump, stderr: "getfattr: /up/gone: No such file or directory\n" });
-    expect((await getfattrOpaqueProbe(runner(err))(["/up/usr/share/doc", "/up/gone"])).has("/up/usr/share/doc")).toBe(true);
+    const vanished = { exitCode: 1, stdout: dump, stderr: "getfattr: /up/gone: No such file or directory\n" };
+    expect((await getfattrOpaqueProbe(runner(vanished))(["/up/usr/share/doc", "/up/gone"])).has("/up/usr/share/doc")).toBe(true);
   });
 
   it("fails on any other error", async () => {
-    const err = Object.assign(new Error("exit 1"), { exitCode: 1, stdout: "", stderr: "getfattr: /up/x: Operation not permitted\n" });
-    await expect(getfattrOpaqueProbe(runner(err))(["/up/x"])).rejects.toThrow("exit 1");
+    const denied = { exitCode: 1, stdout: "", stderr: "getfattr: /up/x: Operation not permitted\n" };
+    await expect(getfattrOpaqueProbe(runner(denied))(["/up/x"])).rejects.toThrow(/getfattr .* exited 1: getfattr: \/up\/x: Operation not permitted/);
+    await expect(getfattrOpaqueProbe(runner(new SpawnFailure("getfattr: spawn ENOENT", "ENOENT")))(["/up/x"])).rejects.toMatchObject({ code: "ENOENT" });
   });
 });

@@ -1,6 +1,6 @@
 // Which directories carry overlayfs' opaque mark (xattr trusted.overlay.opaque=y), read for many
 // directories in one getfattr process.
-import type { ProcessRunner } from "./process-runner.ts";
+import type { ProcessRunner } from "../../common/spawn/process-runner.ts";
 import { OVERLAY_OPAQUE_XATTR } from "./whiteout.ts";
 import { getfattrReader, type XattrReader } from "./xattr-read.ts";
 

@@ -3,7 +3,7 @@ import { failedPrecondition, invalidArgument } from "../../common/errors.ts";
 
 /**
  * What to mount, not a mount. When `cwd` is set, the lowerdir paths are relative to it and the
- * caller must mount from that working directory (e.g. `execa("mount", [...], { cwd })`), as
+ * caller must mount from that working directory (e.g. `runner.run("mount", [...], { cwd })`), as
  * containerd does: this keeps the options within one page for deep images.
  */
 export interface MountDescription {

@@ -40,7 +40,7 @@ import { createActiveSnapshots, type ActiveSnapshots } from "./active-snapshots.
 import { applyLayer, type ApplyProgress } from "./apply-layer.ts";
 import { assertDigest, chainIds, childChainId, digestHex } from "./chain-id.ts";
 import type { BlobSink } from "./layer-blob.ts";
-import { execaRunner, type ProcessRunner } from "./process-runner.ts";
+import type { ProcessRunner } from "../../common/spawn/process-runner.ts";
 import { isSnapshotKey, readdirOrEmpty, snapshotDirs } from "./snapshot-dirs.ts";
 import { readCommittedMeta, writeCommittedMeta } from "./snapshot-meta.ts";
 
@@ -113,7 +113,8 @@ export interface Snapshotter extends Omit<ActiveSnapshots, "removeActive"> {
 
 export interface SnapshotterOptions {
   readonly root: string;
-  readonly runner?: ProcessRunner;
+  /** mknod, mkfifo, setfattr, getfattr, zstd, sync. */
+  readonly runner: ProcessRunner;
   /** Where commit stores layer blobs (the content store); commit fails without. */
   readonly blobs?: BlobSink;
   /** Layers unpacked at the same time by one unpack. */
@@ -124,7 +125,7 @@ export interface SnapshotterOptions {
 }
 
 export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
-  const runner = options.runner ?? execaRunner();
+  const { runner } = options;
   const now = options.now ?? (() => new Date());
   const durable = options.durable ?? true;
   const dirs = snapshotDirs(options.root);

@@ -1,6 +1,6 @@
 // Reading extended attributes of many files at once. Node cannot read them, so getfattr does,
 // a few hundred paths per process; the opaque probe and the layer diff both read through here.
-import type { ProcessRunner } from "./process-runner.ts";
+import { ProcessExitError, type ProcessRunner } from "../../common/spawn/process-runner.ts";
 import { decodeDumpValue, parseGetfattrDump } from "./xattr-dump.ts";
 
 /**
@@ -19,18 +19,11 @@ export function getfattrReader(runner: ProcessRunner): XattrReader {
     for (let i = 0; i < paths.length; i += BATCH) {
       const batch = paths.slice(i, i + BATCH);
       const args = ["-h", "--absolute-names", "-d", "-e", "hex", "-m", pattern, "--", ...batch];
-      let stdout: string;
-      try {
-        ({ stdout } = await runner.run("getfattr", args));
-      } catch (err) {
-        // getfattr exits 1 when a path is gone but still reports the others; anything else fails.
-        const e = err as { stdout?: unknown; stderr?: unknown; exitCode?: unknown };
-        const stderr = typeof e.stderr === "string" ? e.stderr : "";
-        const onlyVanished = stderr.split("\n").filter(Boolean).every((l) => l.endsWith("No such file or directory"));
-        if (e.exitCode !== 1 || typeof e.stdout !== "string" || !onlyVanished) throw err;
-        stdout = e.stdout;
-      }
-      for (const [path, attrs] of parseGetfattrDump(stdout)) {
+      const r = await runner.run("getfattr", args, { allowFailure: true });
+      // getfattr exits 1 when a path is gone but still reports the others; anything else fails.
+      const onlyVanished = () => r.stderr.split("\n").filter(Boolean).every((l) => l.endsWith("No such file or directory"));
+      if (r.exitCode !== 0 && !(r.exitCode === 1 && onlyVanished())) throw new ProcessExitError("getfattr", args, r);
+      for (const [path, attrs] of parseGetfattrDump(r.stdout)) {
         found.set(path, new Map([...attrs].map(([name, value]) => [name, decodeDumpValue(value)])));
       }
     }

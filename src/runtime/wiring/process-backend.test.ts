@@ -15,7 +15,7 @@ describe("the engine's process backend", () => {
     try {
       expect(b.native).toBeUndefined();
       expect(warnings[0]).toMatch(/make -C native/);
-      expect((await b.pool.run({ file: "/bin/echo", args: ["ok"] })).stdout).toBe("ok\n");
+      expect((await b.runner.run("/bin/echo", ["ok"])).stdout).toBe("ok\n");
     } finally {
       await b.close();
     }
@@ -32,7 +32,7 @@ describe("the engine's process backend", () => {
     const b = await openProcessBackend({ log: () => {} });
     try {
       expect(b.native?.helperPid).toBeGreaterThan(0);
-      expect((await b.pool.run({ file: "/bin/echo", args: ["native"] })).stdout).toBe("native\n");
+      expect((await b.runner.run("/bin/echo", ["native"])).stdout).toBe("native\n");
     } finally {
       await b.close();
     }

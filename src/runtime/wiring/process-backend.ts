@@ -1,6 +1,7 @@
 import { TstackError } from "../../common/errors.ts";
 import { nativeSpawnerBinaryPath, startNativeSpawner, type NativeSpawner } from "../../common/spawn/native-spawner.ts";
-import { createSpawnPool, type SpawnPool } from "../../common/spawn/spawn-pool.ts";
+import type { ProcessRunner } from "../../common/spawn/process-runner.ts";
+import { createWorkerRunner } from "../../common/spawn/worker-runner.ts";
 
 /**
  * How the engine starts programs and mounts: through tstack-spawn (native/spawn/, posix_spawn
@@ -9,7 +10,8 @@ import { createSpawnPool, type SpawnPool } from "../../common/spawn/spawn-pool.t
  * which `perf` showed as the largest CPU cost of `down` on a paravirtualised VM.
  */
 export interface ProcessBackend {
-  readonly pool: SpawnPool;
+  /** Every program the engine runs goes through this one runner. */
+  readonly runner: ProcessRunner;
   /** Present when tstack-spawn runs: mounts, unmounts and shim starts go through it too. */
   readonly native?: NativeSpawner;
   close(): Promise<void>;
@@ -23,11 +25,11 @@ export async function openProcessBackend(o: {
   const binary = nativeSpawnerBinaryPath(o.binary);
   try {
     const native = await (o.start ?? startNativeSpawner)({ binary });
-    return { pool: native, native, close: () => native.close() };
+    return { runner: native, native, close: () => native.close() };
   } catch (err) {
     if (!(err instanceof TstackError && err.kind === "Unavailable")) throw err;
     o.log("warn", `${err.message}; starting programs with node's spawn instead (run \`make -C native\`)`);
-    const pool = createSpawnPool();
-    return { pool, close: () => pool.close() };
+    const runner = createWorkerRunner();
+    return { runner, close: () => runner.close() };
   }
 }

@@ -1,29 +1,7 @@
-// In-memory stand-ins for the snapshot code's seams (test-only; left out of the build): a
-// process runner that records calls and answers from a table, and a blob store in a Map.
+// In-memory stand-ins for the snapshot code's seams (test-only; left out of the build): a blob
+// store in a Map. (The process runner's fake: src/common/spawn/testing/fake-process-runner.ts.)
 import { createHash } from "node:crypto";
 import type { BlobSink } from "../layer-blob.ts";
-import type { ProcessRunner } from "../process-runner.ts";
-
-export interface FakeRunner extends ProcessRunner {
-  readonly calls: string[][];
-}
-
-/** Every program succeeds with `answers[file]` as its stdout (empty by default). */
-export function fakeRunner(answers: Readonly<Record<string, string | Error>> = {}): FakeRunner {
-  const calls: string[][] = [];
-  return {
-    calls,
-    async run(file, args) {
-      calls.push([file, ...args]);
-      const answer = answers[file] ?? "";
-      if (answer instanceof Error) throw answer;
-      return { stdout: answer, stderr: "" };
-    },
-    pipe() {
-      throw new Error("fakeRunner: pipe is not faked");
-    },
-  };
-}
 
 export interface MemoryBlobs extends BlobSink {
   readonly blobs: Map<string, Buffer>;

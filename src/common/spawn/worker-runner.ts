@@ -1,14 +1,16 @@
 import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../module-worker.ts";
-import { SpawnFailure } from "./run-child.ts";
-import type { FromSpawnWorker, SpawnRequest, SpawnResult, ToSpawnWorker } from "./spawn-protocol.ts";
+import { runWith, SpawnFailure, type ProcessRunner, type SpawnOnce } from "./process-runner.ts";
+import { spawnPiped } from "./spawn-piped.ts";
+import type { FromSpawnWorker, SpawnResult, ToSpawnWorker } from "./spawn-protocol.ts";
 
-export type { SpawnRequest, SpawnResult } from "./spawn-protocol.ts";
-export { SpawnFailure } from "./run-child.ts";
-
-/** Runs programs on worker threads, so that starting them never blocks the caller's thread. */
-export interface SpawnPool {
-  run(request: SpawnRequest, signal?: AbortSignal): Promise<SpawnResult>;
+/**
+ * Runs programs on worker threads (node's spawn there), so that starting them never blocks the
+ * caller's thread: the engine's runner when tstack-spawn is not built. Idle workers never keep
+ * the process alive; a run in flight does. `close()` ends the workers, failing runs in flight;
+ * later runs reject. `pipe` spawns on this thread (spawn-piped.ts).
+ */
+export interface WorkerRunner extends ProcessRunner, AsyncDisposable {
   close(): Promise<void>;
 }
 
@@ -17,13 +19,13 @@ interface Slot {
   readonly pending: Map<number, { resolve(r: SpawnResult): void; reject(e: Error): void }>;
 }
 
-export interface SpawnPoolOptions {
+export interface WorkerRunnerOptions {
   /** Worker threads (default 1): each spawns one program at a time, runs any number. */
   readonly size?: number;
   readonly startWorker?: () => Worker;
 }
 
-export function createSpawnPool(options: SpawnPoolOptions = {}): SpawnPool {
+export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerRunner {
   // One worker measured best on 2 cores (20 containers up/down: 1 < 2 < 4 workers): more
   // spawns at once only contend for the same CPUs.
   const size = Math.max(1, options.size ?? 1);
@@ -65,33 +67,38 @@ export function createSpawnPool(options: SpawnPoolOptions = {}): SpawnPool {
     return free;
   }
 
-  return {
-    run(request, signal) {
-      if (closed) return Promise.reject(new SpawnFailure("the spawn pool is closed"));
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      const slot = pick();
-      const id = nextId++;
-      return new Promise<SpawnResult>((resolve, reject) => {
-        const onAbort = () => slot.worker.postMessage({ type: "cancel", id } satisfies ToSpawnWorker);
-        signal?.addEventListener("abort", onAbort, { once: true });
-        const done = () => signal?.removeEventListener("abort", onAbort);
-        slot.pending.set(id, {
-          resolve: (r) => {
-            done();
-            resolve(r);
-          },
-          reject: (e) => {
-            done();
-            reject(e);
-          },
-        });
-        slot.worker.ref(); // a run in flight keeps the process alive
-        slot.worker.postMessage({ type: "run", id, request } satisfies ToSpawnWorker);
+  const spawnOnce: SpawnOnce = (request, signal) => {
+    if (closed) return Promise.reject(new SpawnFailure("the worker runner is closed"));
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const slot = pick();
+    const id = nextId++;
+    return new Promise<SpawnResult>((resolve, reject) => {
+      const onAbort = () => slot.worker.postMessage({ type: "cancel", id } satisfies ToSpawnWorker);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const done = () => signal?.removeEventListener("abort", onAbort);
+      slot.pending.set(id, {
+        resolve: (r) => {
+          done();
+          resolve(r);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
       });
-    },
-    async close() {
-      closed = true;
-      await Promise.all(slots.splice(0).map((s) => s.worker.terminate()));
-    },
+      slot.worker.ref(); // a run in flight keeps the process alive
+      slot.worker.postMessage({ type: "run", id, request } satisfies ToSpawnWorker);
+    });
+  };
+
+  const close = async () => {
+    closed = true;
+    await Promise.all(slots.splice(0).map((s) => s.worker.terminate()));
+  };
+  return {
+    run: (file, args, o) => runWith(spawnOnce, file, args, o),
+    pipe: spawnPiped,
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }

@@ -1,12 +1,12 @@
-// The image builder's pure front end. An executor (a later step, which runs steps in engine
-// containers) drives it like this, performing every effect itself:
+// The image builder. Its pure front end plans; the executor (executor/, driven by
+// executeBuild over the BuildPorts) performs, in this order:
 //  1. read the Dockerfile by path (never through the filtered context) → parseDockerfile;
 //  2. planBuild({ dockerfile, target, buildArgs, platforms }) → stages in order and waves, the
 //     images to resolve (plan.images), proxy env for RUN, warnings to print;
-//  3. read the first of ignoreFileCandidates(...) that exists → parseDockerignore; walk the
-//     context with excludes()/mayIncludeUnder();
-//  4. per stage (a wave may run in parallel): base config = the pulled image's config, the parent
-//     stage's ExpandedStage.config, or undefined for scratch → planStage(plan, i, base);
+//  3. read the first of ignoreFileCandidates(...) that exists → parseDockerignore; the context
+//     port walks the context with excludes()/mayIncludeUnder();
+//  4. per stage (independent stages run concurrently): base config = the pulled image's config,
+//     the parent stage's ExpandedStage.config, or undefined for scratch → planStage(plan, i, base);
 //  5. per step: hash what it reads (copySourceDigest over the walked entries), key =
 //     stepCacheKey(parent, step, inputs) starting from baseCacheKey(...); on a cache miss perform
 //     the step (RUN env + plan.proxyEnv); the stage's final config is ExpandedStage.config.
@@ -32,4 +32,6 @@ export { ignoreFileCandidates } from "./context/ignore-file.ts";
 export { copySourceDigest } from "./cache/copy-source-digest.ts";
 export type { CopySourceEntry } from "./cache/copy-source-digest.ts";
 export { baseCacheKey, stepCacheKey } from "./cache/step-key.ts";
+export { stepSourcesDigest } from "./cache/step-sources-digest.ts";
 export type { BaseKeyInput, StepInputs } from "./cache/step-key.ts";
+export * from "./executor/index.ts";

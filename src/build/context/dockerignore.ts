@@ -48,7 +48,7 @@ export function parseDockerignore(text: string, file = ".dockerignore"): DockerI
       if (pattern.length > 1 && pattern.startsWith("/")) pattern = pattern.slice(1);
       let regex: RegExp;
       try {
-        regex = new RegExp(`^${translate(pattern)}$`);
+        regex = new RegExp(`^${patternSource(pattern)}$`);
       } catch (err) {
         throw fileError(file, i + 1, `bad pattern "${raw.trim()}": ${(err as Error).message}`, err);
       }
@@ -87,15 +87,18 @@ function couldMatchBelow(pat: readonly string[], pi: number, dir: readonly strin
   if (seg.includes("**")) return true;
   let re: RegExp;
   try {
-    re = new RegExp(`^${translate(seg)}$`);
+    re = new RegExp(`^${patternSource(seg)}$`);
   } catch {
     return true;
   }
   return re.test(dir[di] ?? "") && couldMatchBelow(pat, pi + 1, dir, di + 1);
 }
 
-// A pattern → regular expression source, character by character as patternmatcher does.
-function translate(pattern: string): string {
+/**
+ * A pattern → regular expression source, character by character as patternmatcher does. Within
+ * one path segment it is Go's filepath.Match (what COPY's wildcards use): `**` is then just `*`.
+ */
+export function patternSource(pattern: string): string {
   let out = "";
   const chars = Array.from(pattern);
   for (let i = 0; i < chars.length; i++) {

@@ -8,6 +8,7 @@ import { logsOptionsOf } from "./commands/logs.ts";
 import { execOptionsOf } from "./commands/exec.ts";
 import { runOptionsOf } from "./commands/run.ts";
 import { configOptionsOf } from "./commands/config.ts";
+import { watchCommandOf } from "./commands/watch.ts";
 import { daemonPathsOf } from "./engine-paths.ts";
 import { engineAddressOf, endpointOf } from "./engine-connection.ts";
 
@@ -70,6 +71,14 @@ describe("command options", () => {
     expect(upOptionsOf(inv).up.then).toEqual({ kind: "wait", timeoutSeconds: 30 });
     const attached = upOptionsOf((await parse(["up", "--exit-code-from", "test", "--no-log-prefix", "--no-color"])).inv);
     expect(attached).toMatchObject({ up: { then: { kind: "attach", abortOnContainerExit: true, exitCodeFrom: "test" } }, logPrefix: false, color: false });
+  });
+  it("watch, and up --watch (attached only)", async () => {
+    expect(watchCommandOf((await parse(["watch"])).inv)).toEqual({ services: [], noUp: false, prune: false, quiet: false });
+    expect(watchCommandOf((await parse(["watch", "--no-up", "--prune", "--quiet", "web", "api"])).inv)).toEqual({ services: ["web", "api"], noUp: true, prune: true, quiet: true });
+    expect(upOptionsOf((await parse(["up", "--watch"])).inv)).toMatchObject({ watch: true, up: { then: { kind: "attach" } } });
+    expect(upOptionsOf((await parse(["up"])).inv).watch).toBe(false);
+    await expect(parse(["up", "-d", "--watch"]).then(({ inv }) => upOptionsOf(inv))).rejects.toThrow("--watch watches an attached up: it cannot be combined with --detach");
+    await expect(parse(["up", "--wait", "--watch"]).then(({ inv }) => upOptionsOf(inv))).rejects.toThrow(/with --wait/);
   });
   it("down, ps, logs", async () => {
     expect(downOptionsOf((await parse(["down", "-v", "--rmi", "local", "--remove-orphans", "-t", "0"])).inv)).toEqual({

@@ -119,6 +119,13 @@ export const COMMAND_HELP: Readonly<Record<string, HelpExtras>> = {
     ],
     environment: ENGINE_ENV,
   },
+  watch: {
+    examples: [
+      ["tstack watch", "bring the stack up, then sync, restart or rebuild services as their files change"],
+      ["tstack watch --no-up backend", "watch backend's paths without starting anything"],
+    ],
+    environment: PLANNING,
+  },
   wait: { examples: [["tstack wait --down-project tests", "wait for tests to exit, then take the project down"]], environment: ON_PROJECT },
   version: { examples: [["tstack version --short", "only the version number"]], environment: [] },
   completion: {

@@ -37,6 +37,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   events: () => import("./commands/events.ts"),
   ls: () => import("./commands/ls.ts"),
   wait: () => import("./commands/wait.ts"),
+  watch: () => import("./commands/watch.ts"),
   version: () => import("./commands/version.ts"),
   completion: () => import("./commands/completion.ts"),
   engine: () => import("./commands/engine.ts"),

@@ -102,8 +102,15 @@ export function buildProgram(version: string, dispatch: Dispatch, out: ProgramOu
         .option("--exit-code-from <service>", "exit with this service's exit code (implies --abort-on-container-exit)")
         .option("--no-color", "monochrome log output")
         .option("--no-log-prefix", "no service prefix in log lines")
-        .option("--timestamps", "show timestamps in log lines"),
+        .option("--timestamps", "show timestamps in log lines")
+        .option("--watch", "while attached, sync, restart or rebuild services as their develop.watch files change"),
     ),
+  );
+  add("watch [services...]", "Sync, restart or rebuild services as the files of their develop.watch rules change", (c) =>
+    c
+      .option("--no-up", "watch the stack as it is, without bringing it up first")
+      .option("--prune", "remove the images that rebuilds replace")
+      .option("--quiet", "no lines about what was synced or restarted (warnings still show)"),
   );
   add("down [services...]", "Stop and remove containers, networks (and volumes with -v)", (c) =>
     timeout(

@@ -17,6 +17,8 @@ export interface UpCommand {
   readonly up: Omit<UpOptions, "then"> & { readonly then: Then };
   readonly color: boolean;
   readonly logPrefix: boolean;
+  /** `--watch`: watch the services' develop.watch paths while attached. */
+  readonly watch: boolean;
 }
 
 /** `svc=N` → [svc, N]. */
@@ -37,6 +39,8 @@ export function upOptionsOf(inv: Invocation): UpCommand {
   if (o["forceRecreate"] === true && o["recreate"] === false) throw usage("--force-recreate and --no-recreate are incompatible");
   if (detach && abort) throw usage(`${wait ? "--wait" : "--detach"} and ${exitCodeFrom !== undefined ? "--exit-code-from" : "--abort-on-container-exit"} are incompatible`);
   if (o["start"] === false && (wait || abort)) throw usage("--no-start cannot be combined with --wait or --abort-on-container-exit");
+  const watch = o["watch"] === true;
+  if (watch && (detach || o["start"] === false || o["dryRun"] === true)) throw usage(`--watch watches an attached up: it cannot be combined with ${wait ? "--wait" : detach ? "--detach" : o["dryRun"] === true ? "--dry-run" : "--no-start"}`);
   const timeoutSeconds = typeof o["timeout"] === "number" ? o["timeout"] : undefined;
   const then: Then = wait
     ? { kind: "wait", ...(typeof o["waitTimeout"] === "number" ? { timeoutSeconds: o["waitTimeout"] } : {}) }
@@ -66,6 +70,7 @@ export function upOptionsOf(inv: Invocation): UpCommand {
     },
     color: o["color"] !== false,
     logPrefix: o["logPrefix"] !== false,
+    watch,
   };
 }
 
@@ -75,7 +80,8 @@ export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
   const s = await stackOf(ctx);
   const { then } = cmd.up;
   // Attached: the log printer (loaded only then) and a second Ctrl-C that kills.
-  const o: UpOptions = { ...cmd.up, then: then.kind === "attach" ? { ...then, ...(await attachedOutput(ctx, cmd, loaded.project)) } : then };
+  const watch = cmd.watch ? (await import("./watch.ts")).watchPorts(false) : undefined;
+  const o: UpOptions = { ...cmd.up, then: then.kind === "attach" ? { ...then, ...(await attachedOutput(ctx, cmd, loaded.project)) } : then, ...(watch !== undefined ? { watch } : {}) };
   const r = await stackCall(up(s, loaded, o));
   if (cmd.up.dryRun) ctx.io.stdout.write(formatPlan(r.plan));
   if (r.exitCode !== 0) throw new ExitStatus(r.exitCode);

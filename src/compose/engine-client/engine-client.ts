@@ -67,6 +67,8 @@ export interface ContainerDetails {
   /** Whether the container has a TTY: its output is then one raw stream, not stdcopy frames. */
   readonly tty: boolean;
   readonly networks: readonly string[];
+  /** The user its processes run as (Config.User: the service's `user`, else the image's): "", "app", "1000:1000". */
+  readonly user: string;
 }
 
 /** `ps` inside a container: the column titles and one row per process. */

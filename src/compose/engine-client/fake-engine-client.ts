@@ -159,6 +159,7 @@ export class FakeEngineClient implements EngineClient {
       hasHealthcheck: c.body.Healthcheck !== undefined,
       tty: c.body.Tty === true,
       networks: Object.keys(c.body.NetworkingConfig?.EndpointsConfig ?? {}),
+      user: c.body.User ?? "",
     };
   }
 

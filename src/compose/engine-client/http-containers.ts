@@ -142,5 +142,6 @@ export function containerDetailsOf(i: unknown): ContainerDetails {
     hasHealthcheck: hc?.Test !== undefined && hc.Test.length > 0 && hc.Test[0] !== "NONE",
     tty: config.Tty === true,
     networks: Object.keys(nets).sort(),
+    user: typeof config.User === "string" ? config.User : "",
   };
 }

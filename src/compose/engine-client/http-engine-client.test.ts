@@ -29,7 +29,7 @@ const routes: Route[] = [
         Status: "exited", Running: false, ExitCode: 3, Health: { Status: "unhealthy", Log: [{ Output: "no\n" }, { Output: " refused\n" }] },
         StartedAt: "2026-01-02T03:04:05.123456789Z", FinishedAt: "0001-01-01T00:00:00Z",
       },
-      Config: { Labels: { x: "y" }, Healthcheck: { Test: ["CMD", "true"] }, Tty: true },
+      Config: { Labels: { x: "y" }, Healthcheck: { Test: ["CMD", "true"] }, Tty: true, User: "app:staff" },
       NetworkSettings: { Networks: { b: {}, a: {} } },
     })],
   [/^\/images\/create/, "POST", (q, _b, res) => {
@@ -81,7 +81,7 @@ describe("the HTTP engine client", () => {
     expect(d).toEqual({
       id: "c1", name: "demo-web-1", imageId: "sha256:img", labels: { x: "y" },
       state: { status: "exited", running: false, exitCode: 3, health: "unhealthy", healthOutput: "refused", startedAt: "2026-01-02T03:04:05.123456789Z" },
-      hasHealthcheck: true, tty: true, networks: ["a", "b"],
+      hasHealthcheck: true, tty: true, networks: ["a", "b"], user: "app:staff",
     });
   });
 

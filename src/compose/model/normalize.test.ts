@@ -88,6 +88,18 @@ describe("normalize: short syntaxes become long ones", () => {
     });
     expect(p.secrets.s?.file).toBe("/srv/app/s.txt");
   });
+  it("develop.watch rules: absolute paths, lists for single patterns, the exec hook", () => {
+    const s = svc(
+      `services:\n  web:\n    build: .\n    develop:\n      watch:\n        - {path: ./src, action: sync+exec, target: /app/src, ignore: node_modules/, initial_sync: "true", exec: {command: app reload, user: app, environment: [A=1]}}\n        - {path: package.json, action: rebuild, include: "*.json"}`,
+    );
+    expect(s.develop?.watch).toEqual([
+      {
+        path: "/srv/app/src", action: "sync+exec", target: "/app/src", ignore: ["node_modules/"], include: [], initial_sync: true,
+        exec: { command: ["app", "reload"], user: "app", privileged: false, environment: { A: "1" } },
+      },
+      { path: "/srv/app/package.json", action: "rebuild", ignore: [], include: ["*.json"], initial_sync: false },
+    ]);
+  });
   it("defaults are written in", () => {
     const s = svc(`services:\n  web: {image: x}`);
     expect(s).toMatchObject({ privileged: false, read_only: false, tty: false, stdin_open: false, restart: "no", environment: {}, ports: [] });

@@ -1,6 +1,7 @@
 import { invalidArgument } from "../../common/errors.ts";
 import { observe } from "../observe/index.ts";
 import { plan, type Plan, type PullPolicy } from "../plan/index.ts";
+import type { WatchSessionOptions } from "../watch/index.ts";
 import type { AttachOptions } from "./attach.ts";
 import { resolveEnvironments } from "./environment.ts";
 import { resolveImages, runPlan } from "./run-plan.ts";
@@ -22,6 +23,8 @@ export interface UpOptions {
   readonly dryRun: boolean;
   /** After the plan ran: return, wait until the services are ready, or attach to their output. */
   readonly then: { readonly kind: "detach" } | { readonly kind: "wait"; readonly timeoutSeconds?: number } | ({ readonly kind: "attach" } & AttachOptions);
+  /** Attached: also watch the services' develop.watch paths until the attachment ends (`up --watch`). */
+  readonly watch?: Omit<WatchSessionOptions, "services">;
 }
 
 export interface UpResult {
@@ -63,6 +66,9 @@ export async function planUp(s: Pick<StackContext, "client" | "signal" | "fs">, 
  * loaded only when asked for: a no-op `up -d` stays as light as planning.
  */
 export async function up(s: StackContext, sp: StackProject, o: UpOptions): Promise<UpResult> {
+  if (o.watch !== undefined && o.then.kind !== "attach") throw invalidArgument("watching needs an attached up");
+  // Checked before anything changes: some selected service has rules to watch.
+  if (o.watch !== undefined) (await import("../watch/watch-plan.ts")).planWatch(sp.project, o.services, new Map());
   const p = await planUp(s, sp, o);
   if (o.dryRun) return { plan: p, exitCode: 0 };
   // Fractional: a whole second could replay the exits and log lines of an earlier run of the stack.
@@ -76,5 +82,10 @@ export async function up(s: StackContext, sp: StackProject, o: UpOptions): Promi
     return { plan: p, exitCode: 0 };
   }
   const { attachToStack } = await import("./attach.ts");
-  return { plan: p, exitCode: await attachToStack(s, sp.project, services, startedAt, o.then) };
+  const watching = o.watch !== undefined ? await (await import("../watch/watch-session.ts")).startWatch(s, sp.project, { ...o.watch, services: o.services }) : undefined;
+  try {
+    return { plan: p, exitCode: await attachToStack(s, sp.project, services, startedAt, o.then) };
+  } finally {
+    await watching?.close();
+  }
 }

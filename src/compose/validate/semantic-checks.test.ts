@@ -53,6 +53,13 @@ describe("semantic checks", () => {
     expect(rejects(`services: {}\nconfigs:\n  c: {}`).path).toBe("configs.c");
     expect(() => check(`services: {}\nconfigs:\n  c: {content: hello}`)).not.toThrow();
   });
+  it("watch rules: a target for syncs, a build section for rebuilds", () => {
+    expect(rejects(`services:\n  a: {image: x, develop: {watch: [{path: ., action: sync}]}}`).path).toBe("services.a.develop.watch[0]");
+    expect(rejects(`services:\n  a:\n    image: x\n    develop:\n      watch:\n        - path: ./src\n          action: rebuild`).message).toBe(
+      '/p/compose.yaml:8:11: services.a.develop.watch[0].action: service "a" has no build section: a rebuild rule cannot rebuild it',
+    );
+    expect(() => check(`services:\n  a: {build: ., develop: {watch: [{path: ./src, action: rebuild}, {path: ./web, action: sync+restart, target: /app}]}}`)).not.toThrow();
+  });
   it("mount options must match the mount type", () => {
     expect(rejects(`services:\n  a: {image: x, volumes: [{type: volume, source: v, target: /x, bind: {propagation: shared}}]}\nvolumes: {v: {}}`).path).toBe("services.a.volumes[0].bind");
   });

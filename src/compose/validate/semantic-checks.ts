@@ -128,6 +128,10 @@ function checkService(ctx: Ctx, name: string, svc: Obj): void {
     if (rule.action !== "rebuild" && rule.action !== "restart" && (typeof rule.target !== "string" || rule.target === "")) {
       ctx.fail([...base, "develop", "watch", i], `target is required for non-rebuild actions (action ${String(rule.action)})`);
     }
+    // docker compose finds this only once watch runs; a rebuild needs something to build from.
+    if (rule.action === "rebuild" && (svc.build === undefined || svc.build === null)) {
+      ctx.fail([...base, "develop", "watch", i, "action"], `service "${name}" has no build section: a rebuild rule cannot rebuild it`);
+    }
   });
 }
 

@@ -16,6 +16,10 @@ export interface EnginePaths {
   readonly networks: string;
   readonly runcRoot: string;
   readonly exits: string;
+  /** The image builder's cache records (persistent). */
+  readonly buildCache: string;
+  /** Build steps' bundles, mount points and shim state (short: attach sockets live there). */
+  readonly buildRun: string;
   readonly socket: string;
   readonly lockFile: string;
   container(id: string): ContainerPaths;
@@ -56,6 +60,8 @@ export function enginePaths(stateRoot = "/var/lib/tstack", runRoot = "/run/tstac
     networks: join(stateRoot, "networks"),
     runcRoot: join(runRoot, "runc"),
     exits,
+    buildCache: join(stateRoot, "build-cache"),
+    buildRun: join(runRoot, "b"),
     socket: join(runRoot, "engine.sock"),
     lockFile: join(runRoot, "engine.lock"),
     execDir: (execId) => join(runRoot, "x", execId.slice(0, 16)),

@@ -7,10 +7,13 @@ import { createContentStore, type ContentStore } from "./content/content-store.t
 import { ContainerEngine } from "./containers/container-engine.ts";
 import { openContainerStore } from "./containers/container-store.ts";
 import { watchExits, type ExitWatcher } from "./containers/exit-watcher.ts";
-import { createMounter } from "./containers/mounter.ts";
+import { createMounter, type Mounter } from "./containers/mounter.ts";
+import type { ShimPort } from "./containers/ports.ts";
+import type { ProcessRunner } from "../common/spawn/process-runner.ts";
+import type { HostFacts } from "./spec/index.ts";
 import { nativeLazyUnmount, nativeMounter } from "./wiring/native-mounter.ts";
 import { openProcessBackend, type ProcessBackend } from "./wiring/process-backend.ts";
-import { createOciRuntime } from "./containers/runc.ts";
+import { createOciRuntime, type OciRuntime } from "./containers/runc.ts";
 import { acquireEngineLock, type EngineLock } from "./engine-lock.ts";
 import { enginePaths, type EnginePaths } from "./engine-paths.ts";
 import { createEventBus, type EventBus } from "./events/event-bus.ts";
@@ -27,6 +30,17 @@ import { openVolumeStore, type VolumeStore } from "./volumes/volume-store.ts";
 import { createNetworkPort, DEFAULT_NETWORK } from "./wiring/network-port.ts";
 import { createShimPort } from "./wiring/shim-port.ts";
 import { createSnapshotPort } from "./wiring/snapshot-port.ts";
+
+/** The low-level seams the engine's own services run on. Lifecycle: the engine's. */
+export interface EngineSeams {
+  readonly runner: ProcessRunner;
+  readonly mounter: Mounter;
+  readonly runtime: OciRuntime;
+  readonly shim: ShimPort;
+  readonly host: HostFacts;
+  readonly now: () => Date;
+  readonly log: (level: "debug" | "info" | "warn" | "error", msg: string) => void;
+}
 
 export interface EngineOptions {
   readonly stateRoot?: string;
@@ -56,6 +70,8 @@ export interface Engine {
   readonly containers: ContainerEngine;
   readonly volumes: VolumeStore;
   readonly networks: NetworkManager;
+  /** The machinery the services above share, for services built over this engine (the image builder). */
+  readonly seams: EngineSeams;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -112,6 +128,10 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
     const runtime = createOciRuntime({ binary: runtimeBinary, root: paths.runcRoot, runner });
     // The static build: it runs in any image, with or without a libc.
     const initBinary = o.initBinary ?? ((await exists("/usr/bin/tini-static")) ? "/usr/bin/tini-static" : undefined);
+    const shim = createShimPort({ runtime, ...(o.shimBinary ? { binary: o.shimBinary } : {}), ...(native ? { launch: (r) => native.runUntilLine(r) } : {}) });
+    const mounter = native ? nativeMounter(native) : createMounter(runner);
+    const host = await gatherHostFacts();
+    const seams: EngineSeams = { runner, mounter, runtime, shim, host, now, log };
     const containers = new ContainerEngine({
       paths,
       store,
@@ -120,11 +140,11 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       volumes,
       network: createNetworkPort(networks),
       runtime,
-      shim: createShimPort({ runtime, ...(o.shimBinary ? { binary: o.shimBinary } : {}), ...(native ? { launch: (r) => native.runUntilLine(r) } : {}) }),
-      mounter: native ? nativeMounter(native) : createMounter(runner),
+      shim,
+      mounter,
       runner,
       events,
-      host: await gatherHostFacts(),
+      host,
       cgroups: { layout: cgroupLayout, fs: cgroupFs },
       ...(initBinary ? { initBinary } : {}),
       now,
@@ -151,7 +171,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       await p.close();
       await lock.release();
     };
-    return { paths, events, content, snapshotter, images, containers, volumes, networks: nm, close, [Symbol.asyncDispose]: close };
+    return { paths, events, content, snapshotter, images, containers, volumes, networks: nm, seams, close, [Symbol.asyncDispose]: close };
   } catch (err) {
     watcher?.close();
     await networks?.close().catch(() => undefined);

@@ -14,7 +14,7 @@ export interface BuildSession {
   readonly noCache: boolean;
   /** Prefix of this build's snapshot keys. */
   readonly id: string;
-  /** When the build started: the image's `created`, and that of history entries without a layer. */
+  /** When the build started: the `created` of what has no earlier time to take (a scratch stage with only config steps). */
   readonly created: string;
   /** A stage's result, building it on first request (after what it depends on). */
   stage(index: number): Promise<StageResult>;

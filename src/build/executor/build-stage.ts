@@ -64,8 +64,10 @@ export async function buildStage(session: BuildSession, index: number): Promise<
     session.emit({ type: "step", ...ref, status: done.outcome === "cached" ? "cached" : "done" });
     if (done.layer !== undefined) layers.push(done.layer);
     const text = createdBy(planned, config);
-    if (text !== undefined)
-      history.push({ created: done.createdAt ?? session.created, created_by: text, ...(done.layer === undefined ? { empty_layer: true } : {}) });
+    // A step without a layer of its own dates from the state it changes, so a rebuild from the
+    // cache gives the same history (and image ID) as the build that filled it.
+    const created = done.createdAt ?? history.at(-1)?.created ?? session.created;
+    if (text !== undefined) history.push({ created, created_by: text, ...(done.layer === undefined ? { empty_layer: true } : {}) });
     if (planned.step.kind === "config") config = planned.step.config;
     state = { key: done.key, chainId: done.chainId };
     reports.push({ line: planned.line, instruction: planned.original, key: done.key, outcome: done.outcome });

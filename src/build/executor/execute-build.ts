@@ -83,7 +83,9 @@ export async function executeBuild(plan: BuildPlan, ports: BuildPorts, options: 
   });
   const target = built.find((s) => s.index === plan.selection.target);
   if (target === undefined) throw new TstackError("Internal", `the target stage ${plan.selection.target} was not built`);
-  const config = imageConfig(target, session.created);
+  // The image dates from its newest history entry, not from this build: a build answered
+  // wholly from the cache stores the same image (same ID) as the one that filled the cache.
+  const config = imageConfig(target, target.history.at(-1)?.created ?? session.created);
   const { id } = await ports.images.store(config, target.layers, options.tags ?? [], internal.signal);
   return { imageId: id, config, layers: target.layers, history: target.history, target, stages: built };
 }

@@ -12,6 +12,7 @@ import {
   familiarName,
   type ImageReference,
 } from "../reference/index.ts";
+import { MediaType } from "../registry/media-types.ts";
 import {
   parseImageConfig,
   parseImageManifest,
@@ -72,6 +73,12 @@ export interface ImageService {
   get(refOrId: string): Promise<LocalImage>;
   find(refOrId: string): Promise<LocalImage | undefined>;
   tag(source: string, target: string): Promise<void>;
+  /**
+   * Records an image whose manifest, config and layer blobs are already in the content store
+   * (a built or committed image) under each of `names` (none: untagged, as `docker build`
+   * without -t), and makes sure its layers are unpacked.
+   */
+  record(manifestDigest: Digest, names: readonly string[]): Promise<LocalImage>;
   remove(refOrId: string, opts: { force?: boolean; inUse: (id: Digest) => boolean }): Promise<RemoveResult>;
   /** Removes blobs and snapshots no image (and no container, via `keepSnapshots`) references. */
   collectGarbage(keepSnapshots: ReadonlySet<string>): Promise<{ blobs: number; snapshots: number; bytes: number }>;
@@ -94,6 +101,9 @@ export interface ImageServiceDeps {
   readonly now: () => Date;
   readonly downloadConcurrency?: number;
 }
+
+/** The record name of an image without a tag (image-archive.ts records loaded ones so too). */
+const UNTAGGED = "tstack.local/untagged";
 
 const ID_RE = /^(sha256:)?([a-f0-9]{4,64})$/;
 
@@ -315,6 +325,23 @@ export function createImageService(deps: ImageServiceDeps): ImageService {
         m.set(name, { ...base, name, recordedAt: deps.now().toISOString() });
       });
       deps.events?.emit({ type: "image", action: "tag", id: img.id, attributes: { name: familiarName(ref) } });
+    },
+    async record(manifestDigest, names) {
+      const manifest = parseImageManifest(await content.readBytes(manifestDigest));
+      const config = manifest.config.digest;
+      const target = { mediaType: manifest.mediaType ?? MediaType.OciManifest, digest: manifestDigest, size: (await content.info(manifestDigest)).size };
+      const keys = names.map((n) => {
+        const ref = parseReference(n);
+        if (ref.digest) throw invalidArgument(`cannot tag with a digest: ${n}`);
+        return refToString(ref);
+      });
+      const at = deps.now().toISOString();
+      await records.update((m) => {
+        for (const name of keys.length > 0 ? keys : [`${UNTAGGED}@${manifestDigest}`]) m.set(name, { name, target, manifest: manifestDigest, config, recordedAt: at });
+      });
+      for (const name of keys) deps.events?.emit({ type: "image", action: "tag", id: config, attributes: { name: familiarName(parseReference(name)) } });
+      await service.ensureSnapshots(config);
+      return load(config);
     },
     async remove(refOrId, opts) {
       const id = resolveId(refOrId);

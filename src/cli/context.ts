@@ -23,7 +23,7 @@ export interface CommandContext {
    * Loads, validates and normalises the project, printing its warnings once. Served from the
    * project cache (project-cache.ts) when nothing it depends on changed.
    */
-  project(services?: readonly string[]): Promise<LoadedProject>;
+  project(services?: readonly string[], opts?: { readonly forWatch?: boolean }): Promise<LoadedProject>;
   /** A full load, never from the cache, with the merged compose tree (for `config`). */
   fullProject(services?: readonly string[]): Promise<FullyLoadedProject>;
   /**
@@ -51,8 +51,9 @@ export function createContext(io: CliIo, global: GlobalOptions, deps: ContextDep
   let loadedFor: string | undefined;
   let line: Promise<EngineLine> | undefined;
   const paths = daemonPathsOf(io.env);
-  const loadInput = (services: readonly string[]): ProjectLoadInput => ({
+  const loadInput = (services: readonly string[], forWatch = false): ProjectLoadInput => ({
     global,
+    ...(forWatch ? { forWatch } : {}),
     cwd: io.cwd,
     env: io.env,
     services,
@@ -90,11 +91,11 @@ export function createContext(io: CliIo, global: GlobalOptions, deps: ContextDep
     warn: (...w) => {
       for (const l of warningLines(w)) writeLine(io.stderr, l);
     },
-    project(services = []) {
-      const key = services.join(",");
+    project(services = [], opts = {}) {
+      const key = `${services.join(",")}${opts.forWatch === true ? " watch" : ""}`;
       if (loaded === undefined || loadedFor !== key) {
         loadedFor = key;
-        loaded = loadThroughCache(loadInput(services)).then((p) => {
+        loaded = loadThroughCache(loadInput(services, opts.forWatch === true)).then((p) => {
           ctx.warn(...p.warnings);
           return p;
         });

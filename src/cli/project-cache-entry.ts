@@ -21,6 +21,8 @@ export interface CacheKey {
   readonly profiles: readonly string[];
   readonly envFiles: readonly string[];
   readonly services: readonly string[];
+  /** Whether watch's rules were checked as runnable. */
+  readonly forWatch: boolean;
   /** os.homedir(): normalisation falls back to it for `~` when HOME is unset. */
   readonly home: string;
 }

@@ -138,6 +138,7 @@ function keyOf(input: ProjectLoadInput, build: string, home: string): CacheKey {
     profiles: g.profiles,
     envFiles: g.envFiles,
     services: input.services ?? [],
+    forWatch: input.forWatch === true,
     home,
   };
 }

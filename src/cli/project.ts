@@ -39,6 +39,8 @@ export interface ProjectLoadInput {
   readonly fs?: LoaderFs;
   readonly fileExists?: (path: string) => boolean;
   readonly hostPlatform?: string;
+  /** The command runs watch: its rules are checked as runnable (see SemanticOptions.forWatch). */
+  readonly forWatch?: boolean;
 }
 
 /**
@@ -73,6 +75,7 @@ export async function loadProject(input: ProjectLoadInput): Promise<FullyLoadedP
       fileExists: input.fileExists ?? existsSync,
       ...(input.hostPlatform !== undefined ? { hostPlatform: input.hostPlatform } : {}),
       ...(input.services !== undefined && input.services.length > 0 ? { services: input.services } : {}),
+      ...(input.forWatch === true ? { forWatch: true } : {}),
     }).warnings;
   } catch (err) {
     if (err instanceof ComposeValidationError || err instanceof ComposeLoadError) throw categorize("compose-invalid", err);

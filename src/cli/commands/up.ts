@@ -76,7 +76,7 @@ export function upOptionsOf(inv: Invocation): UpCommand {
 
 export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
   const cmd = upOptionsOf(inv);
-  const loaded = await ctx.project(cmd.up.services);
+  const loaded = await ctx.project(cmd.up.services, { forWatch: cmd.watch });
   const s = await stackOf(ctx);
   const { then } = cmd.up;
   // Attached: the log printer (loaded only then) and a second Ctrl-C that kills.

@@ -32,7 +32,7 @@ export function watchPorts(prune: boolean): Omit<WatchSessionOptions, "services"
 
 export async function run(ctx: CommandContext, inv: Invocation): Promise<void> {
   const cmd = watchCommandOf(inv);
-  const loaded = await ctx.project(cmd.services);
+  const loaded = await ctx.project(cmd.services, { forWatch: true });
   checkServices(loaded, cmd.services);
   const s = await stackOf(ctx, { quiet: cmd.quiet });
   await stackCall(watch(s, loaded, { ...watchPorts(cmd.prune), services: cmd.services, noUp: cmd.noUp }));

@@ -11,12 +11,19 @@ export interface SemanticOptions {
   readonly services?: readonly string[];
   /** Injected so the checks stay pure; absent = env_file existence is not checked. */
   readonly fileExists?: (absPath: string) => boolean;
+  /**
+   * The caller runs watch, so every watch rule must be runnable: a rebuild rule needs a build
+   * section. Off for other commands: compose-go loads such a file (compose-spec's own
+   * develop/03.yaml is one), and only watch can fail on it.
+   */
+  readonly forWatch?: boolean;
 }
 
 interface Ctx {
   readonly input: LoadedTreeLike;
   readonly services: Obj;
   readonly fail: (path: TreePath, msg: string) => never;
+  readonly forWatch: boolean;
 }
 
 /** Consistency rules the schema cannot express. Throws ComposeValidationError on the first violation. */
@@ -27,6 +34,7 @@ export function checkSemantics(input: LoadedTreeLike, opts: SemanticOptions = {}
     fail: (path, msg) => {
       throw errorAt(input, path, msg);
     },
+    forWatch: opts.forWatch === true,
   };
   if (input.projectName.trim() === "") ctx.fail(["name"], "project name must not be empty");
   checkTopLevel(ctx);
@@ -128,8 +136,8 @@ function checkService(ctx: Ctx, name: string, svc: Obj): void {
     if (rule.action !== "rebuild" && rule.action !== "restart" && (typeof rule.target !== "string" || rule.target === "")) {
       ctx.fail([...base, "develop", "watch", i], `target is required for non-rebuild actions (action ${String(rule.action)})`);
     }
-    // docker compose finds this only once watch runs; a rebuild needs something to build from.
-    if (rule.action === "rebuild" && (svc.build === undefined || svc.build === null)) {
+    // docker compose finds this only once watch runs; tstack says so when watch loads the file.
+    if (ctx.forWatch && rule.action === "rebuild" && (svc.build === undefined || svc.build === null)) {
       ctx.fail([...base, "develop", "watch", i, "action"], `service "${name}" has no build section: a rebuild rule cannot rebuild it`);
     }
   });

@@ -28,7 +28,7 @@ export class FakeEventBus {
 
   /** Events since `since` (unix seconds) first, then live ones until the signal aborts. */
   async *subscribe(filters: Readonly<Record<string, readonly string[]>>, since: number | undefined, signal: AbortSignal | undefined): AsyncGenerator<EngineEvent> {
-    const queue: EngineEvent[] = since !== undefined ? this.#history.filter((e) => e.timeNano >= since * 1e9) : [];
+    const queue: EngineEvent[] = since !== undefined ? this.#history.filter((e) => happenedSince(e.timeNano, since)) : [];
     let wake: (() => void) | undefined;
     const l = (e: EngineEvent) => {
       queue.push(e);
@@ -63,4 +63,15 @@ function eventMatches(e: EngineEvent, f: Readonly<Record<string, readonly string
   if (f["type"] !== undefined && !f["type"].includes(e.type)) return false;
   if (f["event"] !== undefined && !f["event"].includes(e.action)) return false;
   return labelsMatch(e.attributes, f["label"] ?? []);
+}
+
+/**
+ * Whether an event at `timeNano` counts for `since` (unix seconds with a fraction), compared in
+ * whole microseconds: in floating point, `ms / 1000 * 1e9` lands above `ms * 1e6` for about one
+ * millisecond value in eight, which dropped an event of the very millisecond a caller took as
+ * its `since` (an attached up then waited for an exit it had missed). The engine gets `since` as
+ * decimal text and has no such error.
+ */
+export function happenedSince(timeNano: number, since: number): boolean {
+  return Math.round(timeNano / 1e3) >= Math.round(since * 1e6);
 }

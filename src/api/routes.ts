@@ -1,6 +1,7 @@
 import type { ApiDeps } from "./deps.ts";
 import { archiveRoutes } from "./handlers/archive.ts";
 import { attachRoutes } from "./handlers/attach.ts";
+import { buildRoutes } from "./handlers/build.ts";
 import { containerRoutes } from "./handlers/containers.ts";
 import { execRoutes } from "./handlers/exec.ts";
 import { imageRoutes } from "./handlers/images.ts";
@@ -20,6 +21,7 @@ export function buildRouter(deps: ApiDeps): Router<Handler> {
   archiveRoutes(r, deps);
   execRoutes(r, deps);
   imageRoutes(r, deps);
+  buildRoutes(r, deps);
   networkRoutes(r, deps);
   volumeRoutes(r, deps);
   return r;

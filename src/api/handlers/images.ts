@@ -167,7 +167,6 @@ export function imageRoutes(r: Router<Handler>, deps: ApiDeps): void {
     sink.end();
   });
   r.add("GET", "/images/search", unsupported("searching registries"));
-  r.add("POST", "/build", unsupported("building images"));
   r.add("POST", "/commit", unsupported("committing containers to images"));
 }
 

@@ -12,11 +12,16 @@ describe("parseBuildQuery", () => {
       buildArgs: { X: "1" },
       noCache: true,
       quiet: true,
-      pull: false,
+      ignored: [],
     });
   });
   it("defaults to ./Dockerfile, no tags, no args", () => {
-    expect(parseBuildQuery(q(""))).toEqual({ tags: [], dockerfile: "Dockerfile", buildArgs: {}, noCache: false, quiet: false, pull: false });
+    expect(parseBuildQuery(q(""))).toEqual({ tags: [], dockerfile: "Dockerfile", buildArgs: {}, noCache: false, quiet: false, ignored: [] });
+  });
+  it("names the parameters it ignores when they carry a value, not the neutral ones the CLI always sends", () => {
+    const cliDefaults = "cachefrom=%5B%5D&cgroupparent=&cpuperiod=0&cpuquota=0&cpusetcpus=&cpusetmems=&cpushares=0&memory=0&memswap=0&networkmode=default&shmsize=0&ulimits=null&rm=1";
+    expect(parseBuildQuery(q(cliDefaults)).ignored).toEqual([]);
+    expect(parseBuildQuery(q(`${cliDefaults}&pull=1&platform=linux%2Farm64&memory=1073741824&networkmode=none`)).ignored).toEqual(["pull", "platform", "networkmode", "memory"]);
   });
   it("refuses BuildKit sessions with the way out", () => {
     expect(() => parseBuildQuery(q("version=2"))).toThrow(BUILDKIT_UNSUPPORTED);

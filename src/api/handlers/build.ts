@@ -27,8 +27,21 @@ export interface BuildQuery {
   readonly buildArgs: Readonly<Record<string, string>>;
   readonly noCache: boolean;
   readonly quiet: boolean;
-  /** Accepted but not implemented (the base image is reused when present): a warning line. */
-  readonly pull: boolean;
+  /** Parameters given a value the builder does not implement: each becomes a warning line, never silence. */
+  readonly ignored: readonly string[];
+}
+
+// Classic-builder parameters tstack's builder does not implement. The docker CLI sends most of
+// them on every build with a neutral value ("", 0, [], {}, null, default), which says nothing.
+const NOT_IMPLEMENTED = [
+  "pull", "platform", "cachefrom", "networkmode", "extrahosts", "memory", "memswap", "cpushares", "cpusetcpus", "cpusetmems",
+  "cpuperiod", "cpuquota", "shmsize", "cgroupparent", "ulimits", "squash", "isolation", "outputs",
+] as const;
+const NEUTRAL = new Set(["", "0", "false", "[]", "{}", "null", "default"]);
+
+/** The not-implemented parameters this query gives a value. Pure. */
+export function ignoredBuildParams(q: URLSearchParams): string[] {
+  return NOT_IMPLEMENTED.filter((k) => q.getAll(k).some((v) => !NEUTRAL.has(v.trim())));
 }
 
 function jsonObject(q: URLSearchParams, key: string): Record<string, unknown> {
@@ -66,7 +79,7 @@ export function parseBuildQuery(q: URLSearchParams): BuildQuery {
     buildArgs,
     noCache: queryBool(q, "nocache"),
     quiet: queryBool(q, "q"),
-    pull: queryBool(q, "pull"),
+    ignored: ignoredBuildParams(q),
   };
 }
 
@@ -88,7 +101,7 @@ export function buildRoutes(r: Router<Handler>, deps: ApiDeps): void {
         const batch = lines.map((l) => JSON.stringify(l) + "\n").join("");
         if (batch) writing = writing.then(() => sink.write(batch)).catch(() => undefined);
       };
-      if (opts.pull) emit([{ stream: "[WARNING]: pull is not implemented by tstack's builder; a local base image is used when present\n" }]);
+      for (const k of opts.ignored) emit([{ stream: `[WARNING]: ${k} is not implemented by tstack's builder and was ignored${k === "pull" ? " (a local base image is used when present)" : ""}\n` }]);
       const request: EngineBuildRequest = {
         contextDir,
         dockerfile: opts.dockerfile,
